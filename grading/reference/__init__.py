@@ -1,0 +1,1 @@
+"""Hidden reference implementations (never released, never loaded in a learner's kernel)."""

@@ -1,0 +1,247 @@
+"""Explorers: sliders that drive one persistent figure.
+
+``Explorer`` is the builder. It takes the controls (ipywidgets), a ``setup(fig)`` that
+creates the axes and artists once, and an ``update(artists, **values)`` that moves them.
+The functions an explorer runs (a gradient-descent loop, an update rule) are arguments,
+so the book passes its own teaching code and an assignment passes the learner's.
+
+When a learner's function raises or returns the wrong shape, the explorer shows the
+message in place of the figure and keeps working: the next slider move tries again.
+
+Outside a live kernel (the static site) an explorer shows its figure for the default
+settings as a PNG.
+
+Defined in chapter 1 (gradient descent).
+"""
+from __future__ import annotations
+
+import io
+import traceback
+from typing import Callable
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from . import landscapes as ls
+from . import plotting
+
+
+class Explorer:
+    """Controls that redraw one figure in place."""
+
+    def __init__(self, controls: dict, setup: Callable, update: Callable, *,
+                 figsize=(10, 4), title: str = "", dpi: int = 80):
+        self.controls = dict(controls)
+        self.figure = Figure(figsize=figsize, layout="constrained")
+        FigureCanvasAgg(self.figure)
+        self.artists = setup(self.figure)
+        self._update = update
+        self._dpi = dpi
+        self.error: str | None = None
+        self.image = widgets.Image(format="png")
+        self.message = widgets.HTML(layout=widgets.Layout(display="none"))
+        header = [widgets.HTML(f"<b>{title}</b>")] if title else []
+        self.widget = widgets.VBox(
+            header + [widgets.HBox(list(self.controls.values()),
+                                   layout=widgets.Layout(flex_flow="row wrap")),
+                      self.message, self.image])
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.redraw()
+
+    @property
+    def values(self) -> dict:
+        return {name: control.value for name, control in self.controls.items()}
+
+    def set(self, **values) -> None:
+        """Move controls as a learner would (each move redraws)."""
+        for name, value in values.items():
+            self.controls[name].value = value
+
+    def _on_change(self, change) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
+        try:
+            with np.errstate(all="ignore"):  # divergence is a lesson here, not a warning
+                self._update(self.artists, **self.values)
+        except Exception as error:  # a learner's function failed: say so, keep going
+            self._show_error(error)
+            return
+        self.error = None
+        self.message.layout.display = "none"
+        self.image.layout.display = None
+        self.image.value = self.png()
+
+    def _show_error(self, error: Exception) -> None:
+        frames = traceback.extract_tb(error.__traceback__)
+        where = f" (in {frames[-1].name}, line {frames[-1].lineno})" if frames else ""
+        self.error = f"{type(error).__name__}: {error}{where}"
+        self.message.value = (
+            "<div style='border-left:4px solid #c0392b;padding:6px 10px;background:#fdecea'>"
+            f"<b>The explorer could not draw this setting.</b><br><code>{_escape(self.error)}</code></div>")
+        self.message.layout.display = None
+        self.image.layout.display = "none"
+
+    def png(self) -> bytes:
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png", dpi=self._dpi)
+        return buffer.getvalue()
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
+        # The static site has no kernel: it shows the figure for the current settings.
+        if self.error is None:
+            bundle["image/png"] = self.png()
+        else:
+            bundle["text/plain"] = self.error
+        return bundle
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def as_path(result, num_steps: int, dim: int, name: str) -> np.ndarray:
+    """Check that ``result`` is a trajectory of ``num_steps + 1`` points in ``dim`` dimensions."""
+    path = np.asarray(result, dtype=float)
+    expected = (num_steps + 1, dim)
+    if path.shape != expected:
+        raise ValueError(f"{name} returned shape {path.shape}; expected {expected}: "
+                         f"the start point and one point per step")
+    return path
+
+
+def lr_slider(value: float, low: float = 1e-3, high: float = 3.0, description: str = "lr"):
+    """A log-scale learning-rate slider."""
+    return widgets.FloatLogSlider(value=value, base=10, min=np.log10(low), max=np.log10(high),
+                                  step=0.02, description=description, readout_format=".3g",
+                                  continuous_update=True)
+
+
+CURVES = {"parabola": ls.parabola, "double well": ls.double_well, "wavy bowl": ls.wavy}
+
+
+def gradient_descent_1d(gradient_descent: Callable, *, curve: str = "parabola", lr: float = 0.3,
+                        x0: float = 2.5, num_steps: int = 10) -> Explorer:
+    """Drag the learning rate and the start: the Taylor model at the start, the first step, the path.
+
+    ``gradient_descent(grad, x0, lr, num_steps)`` must return the ``num_steps + 1`` points
+    visited, starting with ``x0`` (an array of shape ``(1,)`` here).
+    """
+
+    def setup(fig):
+        ax, ax_loss = fig.subplots(1, 2, width_ratios=[3, 2])
+        a = {"ax": ax, "ax_loss": ax_loss}
+        a["curve"], = ax.plot([], [], color="black", linewidth=1.5, label="$f$")
+        a["linear"], = ax.plot([], [], "--", color="tab:blue", label="first-order model")
+        a["quadratic"], = ax.plot([], [], ":", color="tab:green", linewidth=2, label="second-order model")
+        a["path"], = ax.plot([], [], "o-", color="tab:red", markersize=4, linewidth=1, label="path")
+        a["step"] = ax.annotate("", xy=(0, 0), xytext=(0, 0),
+                                arrowprops=dict(arrowstyle="->", color="tab:blue", linewidth=2))
+        ax.legend(loc="upper center", fontsize=8)
+        ax.set_xlabel("$x$")
+        a["loss"], = ax_loss.plot([], [], "o-", color="tab:red", markersize=3)
+        ax_loss.set_xlabel("step $t$")
+        ax_loss.set_ylabel("$f(x_t)$")
+        return a
+
+    def update(a, curve, lr, x0, num_steps):
+        fn = CURVES[curve]()
+        xs = np.linspace(*fn.xlim, 400)
+        ys = fn.f(xs)
+        pad = 0.15 * (ys.max() - ys.min())
+        a["curve"].set_data(xs, ys)
+        slope, bend = float(fn.df(np.array(x0))), float(fn.d2f(np.array(x0)))
+        f0 = float(fn.f(np.array(x0)))
+        a["linear"].set_data(xs, f0 + slope * (xs - x0))
+        a["quadratic"].set_data(xs, f0 + slope * (xs - x0) + 0.5 * bend * (xs - x0) ** 2)
+        x1 = x0 - lr * slope
+        a["step"].xy = (x1, f0 - lr * slope**2)
+        a["step"].set_position((x0, f0))
+        path = as_path(gradient_descent(fn.grad, np.array([x0], dtype=float), lr, num_steps),
+                       num_steps, 1, "gradient_descent")[:, 0]
+        path = plotting.finite_or_nan(path)
+        a["path"].set_data(path, plotting.finite_or_nan(fn.f(path)))
+        ax = a["ax"]
+        ax.set_xlim(fn.xlim)
+        ax.set_ylim(ys.min() - pad, ys.max() + pad)
+        ax.set_title(f"{fn.name}: first step to x = {x1:.3g}")
+        losses = plotting.finite_or_nan(fn.f(path))
+        a["loss"].set_data(np.arange(path.size), losses)
+        finite = losses[np.isfinite(losses)]
+        a["ax_loss"].set_xlim(-0.5, num_steps + 0.5)
+        if finite.size:
+            lo, hi = finite.min(), finite.max()
+            a["ax_loss"].set_ylim(lo - 0.05 * (hi - lo + 1e-9), hi + 0.05 * (hi - lo + 1e-9))
+        diverged = "  (diverged)" if np.isnan(path).any() else ""
+        a["ax_loss"].set_title(f"$f(x_t)$ over {num_steps} steps{diverged}")
+
+    controls = {
+        "curve": widgets.Dropdown(options=list(CURVES), value=curve, description="function"),
+        "lr": lr_slider(lr, 1e-2, 3.0),
+        "x0": widgets.FloatSlider(value=x0, min=-2.2, max=2.2, step=0.05, description="start x0",
+                                  continuous_update=True),
+        "num_steps": widgets.IntSlider(value=num_steps, min=1, max=50, description="steps",
+                                       continuous_update=True),
+    }
+    return Explorer(controls, setup, update, title="Gradient descent in one dimension")
+
+
+LANDSCAPES = {"ill-conditioned quadratic": ls.quadratic, "Rosenbrock": ls.rosenbrock,
+              "saddle": ls.saddle, "Beale": ls.beale}
+
+
+def gradient_descent_2d(gradient_descent: Callable, *, landscape: str = "ill-conditioned quadratic",
+                        lr: float = 0.15, start=None, num_steps: int = 30) -> Explorer:
+    """Drag the learning rate and the start on a 2-D landscape: the path on the contours, the loss.
+
+    ``gradient_descent(grad, x0, lr, num_steps)`` must return an array of shape
+    ``(num_steps + 1, 2)``.
+    """
+    cache = {}
+
+    def setup(fig):
+        ax, ax_loss = fig.subplots(1, 2, width_ratios=[3, 2])
+        a = {"ax": ax, "ax_loss": ax_loss, "name": None}
+        a["path"], = ax.plot([], [], "o-", color="tab:red", markersize=3, linewidth=1.2, zorder=6)
+        a["loss"], = ax_loss.plot([], [], color="tab:red")
+        ax_loss.set_yscale("log")
+        ax_loss.set_xlabel("step $t$")
+        ax_loss.set_ylabel(r"$f(w_t) - f^\star$")
+        return a
+
+    def update(a, landscape, lr, x0, y0, num_steps):
+        land = cache.setdefault(landscape, LANDSCAPES[landscape]())
+        ax = a["ax"]
+        if a["name"] != landscape:  # contours are redrawn only when the landscape changes
+            for artist in list(ax.collections) + [l for l in ax.lines if l is not a["path"]]:
+                artist.remove()
+            plotting.contours(ax, land)
+            a["name"] = landscape
+        path = as_path(gradient_descent(land.grad, np.array([x0, y0], dtype=float), lr, num_steps),
+                       num_steps, 2, "gradient_descent")
+        shown = plotting.finite_or_nan(path)
+        a["path"].set_data(shown[:, 0], shown[:, 1])
+        f_star = min(float(land.f(np.array(m))) for m in land.minima)
+        gap = plotting.finite_or_nan(land.f(path) - f_star)
+        gap[gap <= 0] = 1e-16
+        a["loss"].set_data(np.arange(gap.size), gap)
+        finite = gap[np.isfinite(gap)]
+        a["ax_loss"].set_xlim(0, num_steps)
+        if finite.size:
+            a["ax_loss"].set_ylim(max(finite.min() / 3, 1e-16), finite.max() * 3)
+        a["ax_loss"].set_title(f"gap after {num_steps} steps: {gap[-1]:.3g}")
+
+    land = LANDSCAPES[landscape]()
+    start = land.start if start is None else start
+    controls = {
+        "landscape": widgets.Dropdown(options=list(LANDSCAPES), value=landscape, description="landscape"),
+        "lr": lr_slider(lr, 1e-4, 1.0),
+        "x0": widgets.FloatSlider(value=start[0], min=-2.0, max=2.0, step=0.05, description="start w1"),
+        "y0": widgets.FloatSlider(value=start[1], min=-2.0, max=2.0, step=0.05, description="start w2"),
+        "num_steps": widgets.IntSlider(value=num_steps, min=1, max=200, description="steps"),
+    }
+    return Explorer(controls, setup, update, title="Gradient descent in two dimensions")

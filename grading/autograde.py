@@ -131,7 +131,7 @@ def _execution_problems(assignment: str, student_id: str) -> str:
     import nbformat
 
     problems = []
-    folder = course.ROOT / "grading" / "autograded" / student_id / assignment
+    folder = Path(_API.coursedir.autograded_directory) / student_id / assignment
     for path in sorted(folder.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
         index = 0
@@ -164,7 +164,7 @@ def grade_class(assignment: str, source: Path, out: Path, *, jobs: int = 1, time
     submissions = discover(source, assignment, expected)
     rows = {s.student_id: Row(s.student_id, assignment) for s in submissions}
     gradable = []
-    submitted = course.ROOT / "grading" / "submitted"
+    submitted = Path(api.coursedir.submitted_directory)
     for s in submissions:
         row = rows[s.student_id]
         _forget(api, assignment, s.student_id)
@@ -210,7 +210,7 @@ def grade_class(assignment: str, source: Path, out: Path, *, jobs: int = 1, time
             _read_scores(api, assignment, row)
             if not row.status:
                 row.status = "graded"
-    _write_reports(assignment, list(rows.values()), out)
+    _write_reports(assignment, list(rows.values()), out, Path(api.coursedir.feedback_directory))
     return list(rows.values())
 
 
@@ -223,8 +223,10 @@ def _forget(api, assignment: str, student_id: str) -> None:
             gb.remove_submission(assignment, student_id)
         except MissingEntry:
             pass
-    for step in ("submitted", "autograded", "feedback"):
-        shutil.rmtree(course.ROOT / "grading" / step / student_id / assignment, ignore_errors=True)
+    folders = (api.coursedir.submitted_directory, api.coursedir.autograded_directory,
+               api.coursedir.feedback_directory)
+    for folder in folders:
+        shutil.rmtree(Path(folder) / student_id / assignment, ignore_errors=True)
 
 
 def _read_scores(api, assignment: str, row: Row) -> None:
@@ -247,7 +249,7 @@ def _progress(done: int, total: int, started: float) -> None:
           file=sys.stderr, flush=True)
 
 
-def _write_reports(assignment: str, rows: list[Row], out: Path) -> None:
+def _write_reports(assignment: str, rows: list[Row], out: Path, feedback_dir: Path) -> None:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with open(out / "grades.csv", "w", newline="", encoding="utf-8") as handle:
@@ -258,7 +260,7 @@ def _write_reports(assignment: str, rows: list[Row], out: Path) -> None:
     feedback_out = out / "feedback"
     shutil.rmtree(feedback_out, ignore_errors=True)
     for row in rows:
-        folder = course.ROOT / "grading" / "feedback" / row.student_id / assignment
+        folder = feedback_dir / row.student_id / assignment
         for html in sorted(folder.glob("*.html")):
             target = feedback_out / row.student_id
             target.mkdir(parents=True, exist_ok=True)

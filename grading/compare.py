@@ -69,16 +69,16 @@ def judge(expect: Expect, payload: dict | None) -> str | None:
         if got.shape == want.shape and np.array_equal(got, want):
             return None
         return f"{name}: the function changed its argument in place; leave the caller's arrays as they were"
-    if got.shape != want.shape:
-        kind = "a scalar" if want.shape == () else f"shape {want.shape}"
-        return f"{name}: returned shape {got.shape}, expected {kind}"
     got = got.astype(float)
     if _close(got, want, expect.rtol, expect.atol):
         return None
-    for message, wrong in expect.mistakes.items():
-        wrong = np.asarray(wrong, dtype=float)
-        if _close(got, wrong, expect.rtol, expect.atol):
-            return f"{name}: {message}"
+    named = [message for message, wrong in expect.mistakes.items()
+             if _close(got, np.asarray(wrong, dtype=float), expect.rtol, expect.atol)]
+    if named:  # several mistakes can give the same numbers on one input: name them all
+        return f"{name}: " + "; or ".join(named)
+    if got.shape != want.shape:
+        kind = "a scalar" if want.shape == () else f"shape {want.shape}"
+        return f"{name}: returned shape {got.shape}, expected {kind}"
     if not np.all(np.isfinite(got)):
         return f"{name}: the result contains NaN or infinity"
     return f"{name}: wrong result (largest relative error {_relative_error(got, want):.2g})"

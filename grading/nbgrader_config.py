@@ -19,12 +19,16 @@ c.CourseDirectory.course_id = "training-neural-networks"
 c.CourseDirectory.root = ROOT
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "assignments"
-c.CourseDirectory.submitted_directory = os.path.join("grading", "submitted")
-c.CourseDirectory.autograded_directory = os.path.join("grading", "autograded")
-c.CourseDirectory.feedback_directory = os.path.join("grading", "feedback")
+# The working folders and the gradebook live in grading/ unless COURSE_GRADING_DIR names
+# another folder (the test suite grades its fake classes there).
+WORK = os.path.abspath(os.environ.get("COURSE_GRADING_DIR") or HERE)
+os.makedirs(WORK, exist_ok=True)
+c.CourseDirectory.submitted_directory = os.path.join(WORK, "submitted")
+c.CourseDirectory.autograded_directory = os.path.join(WORK, "autograded")
+c.CourseDirectory.feedback_directory = os.path.join(WORK, "feedback")
 # A generous busy timeout: nbgrader's default of 5 s makes a second writer fail with
 # "database is locked" while a first one holds the gradebook.
-c.CourseDirectory.db_url = "sqlite:///" + os.path.join(HERE, "gradebook.db") + "?timeout=120"
+c.CourseDirectory.db_url = "sqlite:///" + os.path.join(WORK, "gradebook.db") + "?timeout=120"
 
 
 # The release keeps no outputs and no trace of the solutions.

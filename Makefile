@@ -5,7 +5,6 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 export PATH := $(abspath $(BIN)):$(PATH)
-export MPLBACKEND := Agg
 # Release and grading run nbgrader from grading/, where its configuration lives.
 NBGRADER := cd grading && $(abspath $(BIN))/nbgrader
 ASSIGNMENTS := $(notdir $(wildcard solutions/[0-9][0-9]_*))

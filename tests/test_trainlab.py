@@ -134,3 +134,12 @@ def test_explorer_offers_a_static_figure():
     bundle = explorers.gradient_descent_2d(plain_descent)._repr_mimebundle_()
     assert bundle["image/png"].startswith(b"\x89PNG")
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_a_new_landscape_brings_its_own_start_and_range():
+    explorer = explorers.gradient_descent_2d(plain_descent)
+    explorer.set(landscape="Beale")
+    beale = landscapes.beale()
+    assert (explorer.controls["x0"].value, explorer.controls["y0"].value) == beale.start
+    assert (explorer.controls["x0"].min, explorer.controls["x0"].max) == beale.xlim
+    assert explorer.error is None

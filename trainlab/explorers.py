@@ -15,6 +15,7 @@ Defined in chapter 1 (gradient descent).
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import traceback
 from typing import Callable
@@ -40,6 +41,7 @@ class Explorer:
         self._update = update
         self._dpi = dpi
         self.error: str | None = None
+        self._held = False
         self.image = widgets.Image(format="png")
         self.message = widgets.HTML(layout=widgets.Layout(display="none"))
         header = [widgets.HTML(f"<b>{title}</b>")] if title else []
@@ -60,8 +62,19 @@ class Explorer:
         for name, value in values.items():
             self.controls[name].value = value
 
+    @contextlib.contextmanager
+    def hold(self):
+        """Move several controls with a single redraw at the end."""
+        self._held = True
+        try:
+            yield
+        finally:
+            self._held = False
+            self.redraw()
+
     def _on_change(self, change) -> None:
-        self.redraw()
+        if not self._held:
+            self.redraw()
 
     def redraw(self) -> None:
         try:
@@ -143,6 +156,7 @@ def gradient_descent_1d(gradient_descent: Callable, *, curve: str = "parabola", 
                                 arrowprops=dict(arrowstyle="->", color="tab:blue", linewidth=2))
         ax.legend(loc="upper center", fontsize=8)
         ax.set_xlabel("$x$")
+        ax.set_ylabel("$f(x)$")
         a["loss"], = ax_loss.plot([], [], "o-", color="tab:red", markersize=3)
         ax_loss.set_xlabel("step $t$")
         ax_loss.set_ylabel("$f(x_t)$")
@@ -179,15 +193,27 @@ def gradient_descent_1d(gradient_descent: Callable, *, curve: str = "parabola", 
         diverged = "  (diverged)" if np.isnan(path).any() else ""
         a["ax_loss"].set_title(f"$f(x_t)$ over {num_steps} steps{diverged}")
 
+    lim = CURVES[curve]().xlim
     controls = {
         "curve": widgets.Dropdown(options=list(CURVES), value=curve, description="function"),
         "lr": lr_slider(lr, 1e-2, 3.0),
-        "x0": widgets.FloatSlider(value=x0, min=-2.2, max=2.2, step=0.05, description="start x0",
-                                  continuous_update=True),
-        "num_steps": widgets.IntSlider(value=num_steps, min=1, max=50, description="steps",
-                                       continuous_update=True),
+        "x0": widgets.FloatSlider(value=x0, min=lim[0], max=lim[1], step=0.05, description="start x0"),
+        "num_steps": widgets.IntSlider(value=num_steps, min=1, max=50, description="steps"),
     }
-    return Explorer(controls, setup, update, title="Gradient descent in one dimension")
+    built = {}
+
+    def new_curve(change):  # registered first: the start's range follows the function
+        low, high = CURVES[change["new"]]().xlim
+        with built["explorer"].hold():
+            slider = controls["x0"]
+            value = min(max(slider.value, low), high)
+            slider.min, slider.max = min(low, slider.min), max(high, slider.max)
+            slider.value = value
+            slider.min, slider.max = low, high
+
+    controls["curve"].observe(new_curve, names="value")
+    built["explorer"] = Explorer(controls, setup, update, title="Gradient descent in one dimension")
+    return built["explorer"]
 
 
 LANDSCAPES = {"ill-conditioned quadratic": ls.quadratic, "Rosenbrock": ls.rosenbrock,
@@ -240,8 +266,23 @@ def gradient_descent_2d(gradient_descent: Callable, *, landscape: str = "ill-con
     controls = {
         "landscape": widgets.Dropdown(options=list(LANDSCAPES), value=landscape, description="landscape"),
         "lr": lr_slider(lr, 1e-4, 1.0),
-        "x0": widgets.FloatSlider(value=start[0], min=-2.0, max=2.0, step=0.05, description="start w1"),
-        "y0": widgets.FloatSlider(value=start[1], min=-2.0, max=2.0, step=0.05, description="start w2"),
+        "x0": widgets.FloatSlider(value=start[0], min=land.xlim[0], max=land.xlim[1], step=0.05,
+                                  description="start w1"),
+        "y0": widgets.FloatSlider(value=start[1], min=land.ylim[0], max=land.ylim[1], step=0.05,
+                                  description="start w2"),
         "num_steps": widgets.IntSlider(value=num_steps, min=1, max=200, description="steps"),
     }
-    return Explorer(controls, setup, update, title="Gradient descent in two dimensions")
+    built = {}
+
+    def new_landscape(change):  # registered first: the start moves before the redraw
+        new = cache.setdefault(change["new"], LANDSCAPES[change["new"]]())
+        with built["explorer"].hold():
+            for name, lim, value in (("x0", new.xlim, new.start[0]), ("y0", new.ylim, new.start[1])):
+                slider = controls[name]
+                slider.min, slider.max = min(lim[0], slider.min), max(lim[1], slider.max)
+                slider.value = value
+                slider.min, slider.max = lim
+
+    controls["landscape"].observe(new_landscape, names="value")
+    built["explorer"] = explorer = Explorer(controls, setup, update, title="Gradient descent in two dimensions")
+    return explorer

@@ -83,7 +83,11 @@ def double_well(tilt: float = 0.3) -> Curve:
 
 
 def wavy(amplitude: float = 0.6, frequency: float = 3.0) -> Curve:
-    """``f(x) = x**2 / 2 + amplitude * cos(frequency * x)``: a bowl with ripples."""
+    """``f(x) = x**2 / 2 + amplitude * cos(frequency * x)``: a bowl with ripples.
+
+    Its curvature ``f''(x) = 1 - amplitude * frequency**2 * cos(frequency * x)`` is at most
+    ``L = 1 + amplitude * frequency**2`` (6.4 with the defaults).
+    """
     a, k = float(amplitude), float(frequency)
     return Curve(
         name="wavy bowl",

@@ -32,10 +32,15 @@ def contours(ax, landscape: Landscape, *, levels: int = 25, resolution: int = 20
     return artist
 
 
-def trajectory(ax, path, *, color: str = "tab:red", label: str | None = None):
-    """The points of a 2-D path joined by segments; returns the ``Line2D``."""
+def trajectory(ax, path, *, color: str = "tab:red", label: str | None = None, **style):
+    """The points of a 2-D path joined by segments; returns the ``Line2D``.
+
+    ``style`` overrides the defaults (``markersize=3, linewidth=1.2``) or adds any
+    other ``Line2D`` property.
+    """
     path = np.asarray(path, dtype=float).reshape(-1, 2)
-    (line,) = ax.plot(path[:, 0], path[:, 1], "o-", color=color, markersize=3, linewidth=1.2, label=label)
+    style = {"markersize": 3, "linewidth": 1.2, **style}
+    (line,) = ax.plot(path[:, 0], path[:, 1], "o-", color=color, label=label, **style)
     return line
 
 

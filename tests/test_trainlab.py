@@ -143,3 +143,34 @@ def test_a_new_landscape_brings_its_own_start_and_range():
     assert (explorer.controls["x0"].value, explorer.controls["y0"].value) == beale.start
     assert (explorer.controls["x0"].min, explorer.controls["x0"].max) == beale.xlim
     assert explorer.error is None
+
+
+def momentum_rule(w, dw, state=None, lr=0.01, momentum=0.9):
+    v = (state or {}).get("velocity", np.zeros_like(w))
+    v = momentum * v - lr * dw
+    return w + v, {"velocity": v}
+
+
+def test_momentum_explorer_runs_the_rules_it_is_given():
+    calls = []
+
+    def spy(w, dw, state=None, lr=0.01, momentum=0.9):
+        calls.append(momentum)
+        return momentum_rule(w, dw, state, lr, momentum)
+
+    explorer = explorers.momentum_2d(momentum_rule, spy)
+    assert explorer.error is None and not calls
+    before = bytes(explorer.image.value)
+    explorer.set(use_nesterov=True)
+    assert calls and all(m == 0.9 for m in calls)
+    assert bytes(explorer.image.value) != before
+
+
+def test_run_rule_names_a_broken_contract():
+    quad = landscapes.quadratic()
+    with pytest.raises(TypeError, match=r"must return \(w_next, state\)"):
+        explorers.run_rule(lambda w, dw, state=None, lr=0.1: w - lr * dw, quad.grad, np.ones(2), 3, "sgd")
+    with pytest.raises(ValueError, match=r"w_next of shape \(3,\); w has shape \(2,\)"):
+        explorers.run_rule(lambda w, dw, state=None: (np.ones(3), {}), quad.grad, np.ones(2), 3, "sgd")
+    path = explorers.run_rule(momentum_rule, quad.grad, np.ones(2), 5, lr=0.05)
+    assert path.shape == (6, 2) and quad.f(path[-1]) < quad.f(path[0])

@@ -220,58 +220,66 @@ LANDSCAPES = {"ill-conditioned quadratic": ls.quadratic, "Rosenbrock": ls.rosenb
               "saddle": ls.saddle, "Beale": ls.beale}
 
 
-def gradient_descent_2d(gradient_descent: Callable, *, landscape: str = "ill-conditioned quadratic",
-                        lr: float = 0.15, start=None, num_steps: int = 30) -> Explorer:
-    """Drag the learning rate and the start on a 2-D landscape: the path on the contours, the loss.
-
-    ``gradient_descent(grad, x0, lr, num_steps)`` must return an array of shape
-    ``(num_steps + 1, 2)``.
-    """
-    cache = {}
+def _landscape_setup(labels: dict):
+    """A ``setup`` with contours on the left and loss gaps on the right, one path per label."""
 
     def setup(fig):
         ax, ax_loss = fig.subplots(1, 2, width_ratios=[3, 2])
-        a = {"ax": ax, "ax_loss": ax_loss, "name": None}
-        a["path"], = ax.plot([], [], "o-", color="tab:red", markersize=3, linewidth=1.2, zorder=6)
-        a["loss"], = ax_loss.plot([], [], color="tab:red")
+        a = {"ax": ax, "ax_loss": ax_loss, "name": None, "paths": {}, "losses": {}}
+        for label, color in labels.items():
+            a["paths"][label], = ax.plot([], [], "o-", color=color, markersize=3, linewidth=1.2,
+                                         zorder=6, label=label)
+            a["losses"][label], = ax_loss.plot([], [], color=color, label=label)
         ax_loss.set_yscale("log")
         ax_loss.set_xlabel("step $t$")
         ax_loss.set_ylabel(r"$f(w_t) - f^\star$")
+        if len(labels) > 1:
+            ax_loss.legend(fontsize=8)
         return a
 
-    def update(a, landscape, lr, x0, y0, num_steps):
-        land = cache.setdefault(landscape, LANDSCAPES[landscape]())
-        ax = a["ax"]
-        if a["name"] != landscape:  # contours are redrawn only when the landscape changes
-            for artist in list(ax.collections) + [l for l in ax.lines if l is not a["path"]]:
-                artist.remove()
-            plotting.contours(ax, land)
-            a["name"] = landscape
-        path = as_path(gradient_descent(land.grad, np.array([x0, y0], dtype=float), lr, num_steps),
-                       num_steps, 2, "gradient_descent")
+    return setup
+
+
+def _show_paths(a, landscape: str, land, paths: dict, num_steps: int) -> None:
+    """Move the paths and loss curves of a ``_landscape_setup`` figure."""
+    ax = a["ax"]
+    if a["name"] != landscape:  # contours are redrawn only when the landscape changes
+        keep = set(a["paths"].values())
+        for artist in list(ax.collections) + [l for l in ax.lines if l not in keep]:
+            artist.remove()
+        plotting.contours(ax, land)
+        a["name"] = landscape
+    f_star = min(float(land.f(np.array(m))) for m in land.minima)
+    lows, highs = [], []
+    for label, path in paths.items():
         shown = plotting.finite_or_nan(path)
-        a["path"].set_data(shown[:, 0], shown[:, 1])
-        f_star = min(float(land.f(np.array(m))) for m in land.minima)
+        a["paths"][label].set_data(shown[:, 0], shown[:, 1])
         gap = plotting.finite_or_nan(land.f(path) - f_star)
         gap[gap <= 0] = 1e-16
-        a["loss"].set_data(np.arange(gap.size), gap)
+        a["losses"][label].set_data(np.arange(gap.size), gap)
         finite = gap[np.isfinite(gap)]
-        a["ax_loss"].set_xlim(0, num_steps)
         if finite.size:
-            a["ax_loss"].set_ylim(max(finite.min() / 3, 1e-16), finite.max() * 3)
-        a["ax_loss"].set_title(f"gap after {num_steps} steps: {gap[-1]:.3g}")
+            lows.append(finite.min())
+            highs.append(finite.max())
+    a["ax_loss"].set_xlim(0, num_steps)
+    if lows:
+        a["ax_loss"].set_ylim(max(min(lows) / 3, 1e-16), max(highs) * 3)
+    label, path = next(iter(paths.items()))  # the first path is the one the title reports
+    gap = float(land.f(path[-1]) - f_star)
+    a["ax_loss"].set_title(f"{label}: gap after {num_steps} steps {gap:.3g}")
 
-    land = LANDSCAPES[landscape]()
-    start = land.start if start is None else start
-    controls = {
-        "landscape": widgets.Dropdown(options=list(LANDSCAPES), value=landscape, description="landscape"),
-        "lr": lr_slider(lr, 1e-4, 1.0),
+
+def _start_controls(land, start):
+    return {
         "x0": widgets.FloatSlider(value=start[0], min=land.xlim[0], max=land.xlim[1], step=0.05,
                                   description="start w1"),
         "y0": widgets.FloatSlider(value=start[1], min=land.ylim[0], max=land.ylim[1], step=0.05,
                                   description="start w2"),
-        "num_steps": widgets.IntSlider(value=num_steps, min=1, max=200, description="steps"),
     }
+
+
+def _landscape_explorer(controls: dict, setup, update, cache: dict, title: str) -> Explorer:
+    """An ``Explorer`` whose start sliders follow the landscape chosen in ``controls["landscape"]``."""
     built = {}
 
     def new_landscape(change):  # registered first: the start moves before the redraw
@@ -284,5 +292,90 @@ def gradient_descent_2d(gradient_descent: Callable, *, landscape: str = "ill-con
                 slider.min, slider.max = lim
 
     controls["landscape"].observe(new_landscape, names="value")
-    built["explorer"] = explorer = Explorer(controls, setup, update, title="Gradient descent in two dimensions")
-    return explorer
+    built["explorer"] = Explorer(controls, setup, update, title=title)
+    return built["explorer"]
+
+
+def gradient_descent_2d(gradient_descent: Callable, *, landscape: str = "ill-conditioned quadratic",
+                        lr: float = 0.15, start=None, num_steps: int = 30) -> Explorer:
+    """Drag the learning rate and the start on a 2-D landscape: the path on the contours, the loss.
+
+    ``gradient_descent(grad, x0, lr, num_steps)`` must return an array of shape
+    ``(num_steps + 1, 2)``.
+    """
+    cache = {}
+
+    def update(a, landscape, lr, x0, y0, num_steps):
+        land = cache.setdefault(landscape, LANDSCAPES[landscape]())
+        path = as_path(gradient_descent(land.grad, np.array([x0, y0], dtype=float), lr, num_steps),
+                       num_steps, 2, "gradient_descent")
+        _show_paths(a, landscape, land, {"gradient descent": path}, num_steps)
+
+    land = cache.setdefault(landscape, LANDSCAPES[landscape]())
+    controls = {
+        "landscape": widgets.Dropdown(options=list(LANDSCAPES), value=landscape, description="landscape"),
+        "lr": lr_slider(lr, 1e-4, 1.0),
+        **_start_controls(land, land.start if start is None else start),
+        "num_steps": widgets.IntSlider(value=num_steps, min=1, max=200, description="steps"),
+    }
+    return _landscape_explorer(controls, _landscape_setup({"gradient descent": "tab:red"}), update, cache,
+                               "Gradient descent in two dimensions")
+
+
+def run_rule(rule: Callable, grad: Callable, w0, num_steps: int, name: str = "rule", **hyper) -> np.ndarray:
+    """The path of ``num_steps`` calls ``w, state = rule(w, grad(w), state, **hyper)`` from ``w0``.
+
+    Checks the update-rule contract on the way, so a learner's mistake reads as a
+    sentence: what was expected and what was given.
+    """
+    w = np.array(w0, dtype=float)
+    path, state = [w.copy()], None
+    for step in range(num_steps):
+        result = rule(w, grad(w), state, **hyper)
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise TypeError(f"{name} must return (w_next, state); at step {step} it returned "
+                            f"{type(result).__name__}")
+        w_next, state = result
+        w_next = np.asarray(w_next, dtype=float)
+        if w_next.shape != w.shape:
+            raise ValueError(f"{name} returned w_next of shape {w_next.shape}; w has shape {w.shape}")
+        if not isinstance(state, dict):
+            raise TypeError(f"{name} must return a dict as its state; it returned {type(state).__name__}")
+        w = w_next
+        path.append(w.copy())
+    return np.array(path)
+
+
+def momentum_2d(sgd_momentum: Callable, nesterov: Callable, *, landscape: str = "ill-conditioned quadratic",
+                lr: float = 0.02, momentum: float = 0.9, start=None, num_steps: int = 60) -> Explorer:
+    """Learning rate, momentum and a Nesterov switch on a 2-D landscape, against plain gradient descent.
+
+    ``sgd_momentum`` and ``nesterov`` follow the update-rule contract
+    ``rule(w, dw, state, lr=..., momentum=...) -> (w_next, state)``; plain gradient
+    descent is ``sgd_momentum`` with ``momentum=0``.
+    """
+    cache = {}
+    labels = {"with momentum": "tab:red", "plain gradient descent": "tab:gray"}
+
+    def update(a, landscape, lr, momentum, use_nesterov, x0, y0, num_steps):
+        land = cache.setdefault(landscape, LANDSCAPES[landscape]())
+        rule, name = (nesterov, "nesterov") if use_nesterov else (sgd_momentum, "sgd_momentum")
+        start = np.array([x0, y0], dtype=float)
+        paths = {
+            "with momentum": run_rule(rule, land.grad, start, num_steps, name, lr=lr, momentum=momentum),
+            "plain gradient descent": run_rule(sgd_momentum, land.grad, start, num_steps, "sgd_momentum",
+                                               lr=lr, momentum=0.0),
+        }
+        _show_paths(a, landscape, land, paths, num_steps)
+        a["ax"].set_title(f"{land.name}: {'Nesterov' if use_nesterov else 'momentum'} {momentum:.2f}")
+
+    land = cache.setdefault(landscape, LANDSCAPES[landscape]())
+    controls = {
+        "landscape": widgets.Dropdown(options=list(LANDSCAPES), value=landscape, description="landscape"),
+        "lr": lr_slider(lr, 1e-4, 1.0),
+        "momentum": widgets.FloatSlider(value=momentum, min=0.0, max=0.99, step=0.01, description="momentum"),
+        "use_nesterov": widgets.Checkbox(value=False, description="Nesterov"),
+        **_start_controls(land, land.start if start is None else start),
+        "num_steps": widgets.IntSlider(value=num_steps, min=1, max=300, description="steps"),
+    }
+    return _landscape_explorer(controls, _landscape_setup(labels), update, cache, "Momentum in two dimensions")

@@ -62,6 +62,36 @@ def failure_messages(nb) -> dict[str, str]:
     return failed
 
 
+def grade_catalog(assignment: str, mistakes, workdir: Path):
+    """Grade, as one class: the solution, the untouched release and every catalogued mistake."""
+    import shutil
+
+    subs = workdir / "submissions"
+    solution = nbformat.read(solution_path(assignment), as_version=4)
+    (subs / "solution").mkdir(parents=True)
+    shutil.copyfile(solution_path(assignment), subs / "solution" / "my answers.ipynb")
+    (subs / "released" / assignment).mkdir(parents=True)
+    shutil.copyfile(release_path(assignment), subs / "released" / assignment / f"{assignment}.ipynb")
+    for mistake in mistakes:
+        (subs / mistake.name).mkdir()
+        nbformat.write(with_cell_replaced(solution, mistake.function, mistake.source),
+                       subs / mistake.name / "submission.ipynb")
+    return grade(assignment, subs, workdir)
+
+
+def check_catalog_row(workdir: Path, rows: dict, assignment: str, mistake) -> None:
+    """A mistake loses points, its function's hidden test names it, other hidden tests pass."""
+    row = rows[mistake.name]
+    assert row["status"] == "graded", row
+    assert float(row["score"]) < float(row["max_score"]), f"{mistake.name} kept full marks"
+    failed = failure_messages(autograded(workdir, mistake.name, assignment))
+    hidden = f"{mistake.function}_hidden"
+    assert hidden in failed, f"the hidden tests missed {mistake.name}: {failed}"
+    assert mistake.says in failed[hidden], failed[hidden]
+    others = {gid for gid in failed if gid.endswith("_hidden") and gid != hidden}
+    assert not others, f"{mistake.name} also failed the hidden tests {others}"
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

@@ -1,13 +1,10 @@
 """Chapter 1: the references against analytic answers, and assignment 01 graded for real."""
-import shutil
-
 import nbformat
 import numpy as np
 import pytest
 
 from grading.reference import gradient_descent as ref
-from tests.conftest import (autograded, failure_messages, grade, release_path, solution_path,
-                            with_cell_replaced)
+from tests.conftest import autograded, check_catalog_row, failure_messages, grade_catalog, solution_path
 from tests.mistakes.gradient_descent import MISTAKES
 from trainlab import landscapes
 
@@ -76,17 +73,7 @@ def test_full_batch_sgd_is_gradient_descent_on_the_loss():
 def graded(tmp_path_factory):
     """One class: the solution, the untouched release (nbgrader layout), and every catalogued mistake."""
     work = tmp_path_factory.mktemp("gd_class")
-    subs = work / "submissions"
-    solution = nbformat.read(solution_path(ASSIGNMENT), as_version=4)
-    (subs / "solution").mkdir(parents=True)
-    shutil.copyfile(solution_path(ASSIGNMENT), subs / "solution" / "my answers.ipynb")
-    (subs / "released" / ASSIGNMENT).mkdir(parents=True)
-    shutil.copyfile(release_path(ASSIGNMENT), subs / "released" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
-    for mistake in MISTAKES:
-        (subs / mistake.name).mkdir()
-        nbformat.write(with_cell_replaced(solution, mistake.function, mistake.source),
-                       subs / mistake.name / "submission.ipynb")
-    rows, out, _ = grade(ASSIGNMENT, subs, work)
+    rows, out, _ = grade_catalog(ASSIGNMENT, MISTAKES, work)
     return work, rows, out
 
 
@@ -107,15 +94,7 @@ def test_the_released_notebook_earns_zero(graded):
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)
 def test_every_catalogued_mistake_loses_points_and_is_named(graded, mistake):
     work, rows, _ = graded
-    row = rows[mistake.name]
-    assert row["status"] == "graded", row
-    assert float(row["score"]) < float(row["max_score"]), f"{mistake.name} kept full marks"
-    failed = failure_messages(autograded(work, mistake.name, ASSIGNMENT))
-    assert f"{mistake.function}_hidden" in failed, f"the hidden tests missed {mistake.name}: {failed}"
-    assert mistake.says in failed[f"{mistake.function}_hidden"], failed[f"{mistake.function}_hidden"]
-    # the hidden tests of other functions stay independent of this one
-    others = {gid for gid in failed if gid.endswith("_hidden") and not gid.startswith(mistake.function)}
-    assert not others, f"{mistake.name} also failed the hidden tests {others}"
+    check_catalog_row(work, rows, ASSIGNMENT, mistake)
 
 
 def test_feedback_names_the_mistake_without_showing_hidden_tests(graded):

@@ -174,3 +174,25 @@ def test_run_rule_names_a_broken_contract():
         explorers.run_rule(lambda w, dw, state=None: (np.ones(3), {}), quad.grad, np.ones(2), 3, "sgd")
     path = explorers.run_rule(momentum_rule, quad.grad, np.ones(2), 5, lr=0.05)
     assert path.shape == (6, 2) and quad.f(path[-1]) < quad.f(path[0])
+
+
+def adaptive_rule(w, dw, state=None, lr=0.01, beta2=0.9, eps=1e-8):
+    cache = (state or {}).get("cache", np.zeros_like(w))
+    cache = beta2 * cache + (1 - beta2) * dw**2
+    return w - lr * dw / (np.sqrt(cache) + eps), {"cache": cache}
+
+
+def test_race_passes_each_rule_only_the_hyperparameters_it_takes():
+    seen = {}
+
+    def spy(w, dw, state=None, lr=0.01, beta2=0.9):
+        seen.update(lr=lr, beta2=beta2)
+        return adaptive_rule(w, dw, state, lr, beta2)
+
+    explorer = explorers.race_2d({"momentum": momentum_rule, "rmsprop-like": spy}, lr=0.02, beta2=0.95)
+    assert explorer.error is None and seen == {"lr": 0.02, "beta2": 0.95}
+    before = bytes(explorer.image.value)
+    explorer.set(methods=("momentum",))
+    assert explorer.error is None and bytes(explorer.image.value) != before
+    explorer.set(methods=())
+    assert explorer.error is None

@@ -252,6 +252,8 @@ def _show_paths(a, landscape: str, land, paths: dict, num_steps: int) -> None:
     f_star = min(float(land.f(np.array(m))) for m in land.minima)
     lows, highs = [], []
     for label, path in paths.items():
+        if label not in a["paths"]:  # nothing to draw (no method selected)
+            continue
         shown = plotting.finite_or_nan(path)
         a["paths"][label].set_data(shown[:, 0], shown[:, 1])
         gap = plotting.finite_or_nan(land.f(path) - f_star)
@@ -265,8 +267,11 @@ def _show_paths(a, landscape: str, land, paths: dict, num_steps: int) -> None:
     if lows:
         a["ax_loss"].set_ylim(max(min(lows) / 3, 1e-16), max(highs) * 3)
     label, path = next(iter(paths.items()))  # the first path is the one the title reports
-    gap = float(land.f(path[-1]) - f_star)
-    a["ax_loss"].set_title(f"{label}: gap after {num_steps} steps {gap:.3g}")
+    if label in a["paths"]:
+        gap = float(land.f(path[-1]) - f_star)
+        a["ax_loss"].set_title(f"{label}: gap after {num_steps} steps {gap:.3g}")
+    else:
+        a["ax_loss"].set_title("no method selected")
 
 
 def _start_controls(land, start):
@@ -379,3 +384,62 @@ def momentum_2d(sgd_momentum: Callable, nesterov: Callable, *, landscape: str = 
         "num_steps": widgets.IntSlider(value=num_steps, min=1, max=300, description="steps"),
     }
     return _landscape_explorer(controls, _landscape_setup(labels), update, cache, "Momentum in two dimensions")
+
+
+RACE_COLORS = ["tab:red", "tab:blue", "tab:green", "tab:orange", "tab:purple", "tab:brown", "tab:pink",
+               "tab:olive", "tab:cyan", "tab:gray"]
+
+
+def _accepted(rule: Callable, hyper: dict) -> dict:
+    """The subset of ``hyper`` that ``rule`` takes as keyword arguments."""
+    import inspect
+
+    parameters = inspect.signature(rule).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return dict(hyper)
+    return {k: v for k, v in hyper.items() if k in parameters}
+
+
+def race_2d(rules: dict, *, landscape: str = "ill-conditioned quadratic", lr: float = 0.05,
+            beta1: float = 0.9, beta2: float = 0.999, start=None, num_steps: int = 100,
+            selected=None) -> Explorer:
+    """Update rules race on a 2-D landscape: paths on the contours, loss gaps side by side.
+
+    ``rules`` maps a name to a rule with the course's contract. Every rule gets the
+    shared ``lr``; ``beta1`` and ``beta2`` go to the rules that take them, and ``beta2``
+    also serves as RMSProp's ``decay_rate`` and AdaDelta's ``rho``.
+    """
+    cache = {}
+    names = list(rules)
+    colors = {name: RACE_COLORS[i % len(RACE_COLORS)] for i, name in enumerate(names)}
+
+    def update(a, landscape, methods, lr, beta1, beta2, x0, y0, num_steps):
+        land = cache.setdefault(landscape, LANDSCAPES[landscape]())
+        start = np.array([x0, y0], dtype=float)
+        hyper = {"lr": lr, "beta1": beta1, "beta2": beta2, "decay_rate": beta2, "rho": beta2}
+        empty = np.full((1, 2), np.nan)
+        paths = {}
+        for name in names:
+            if name in methods:
+                paths[name] = run_rule(rules[name], land.grad, start, num_steps, name,
+                                       **_accepted(rules[name], hyper))
+        _show_paths(a, landscape, land, paths or {"": empty}, num_steps)
+        for name in names:
+            if name not in methods:
+                a["paths"][name].set_data([], [])
+                a["losses"][name].set_data([], [])
+        a["ax"].set_title(f"{land.name}, lr = {lr:.3g}")
+
+    land = cache.setdefault(landscape, LANDSCAPES[landscape]())
+    controls = {
+        "landscape": widgets.Dropdown(options=list(LANDSCAPES), value=landscape, description="landscape"),
+        "methods": widgets.SelectMultiple(options=names, value=tuple(selected or names), description="methods",
+                                          rows=min(len(names), 8)),
+        "lr": lr_slider(lr, 1e-4, 3.0),
+        "beta1": widgets.FloatSlider(value=beta1, min=0.0, max=0.99, step=0.01, description="beta1"),
+        "beta2": widgets.FloatSlider(value=beta2, min=0.5, max=0.9999, step=0.0001, readout_format=".4f",
+                                     description="beta2 / decay"),
+        **_start_controls(land, land.start if start is None else start),
+        "num_steps": widgets.IntSlider(value=num_steps, min=1, max=500, description="steps"),
+    }
+    return _landscape_explorer(controls, _landscape_setup(colors), update, cache, "Optimizers race")

@@ -1,8 +1,8 @@
 """Hidden checks of assignment 02_momentum.
 
 The hidden test cells of ``solutions/02_momentum/02_momentum.ipynb`` drive the learner's
-rule over a seeded sequence of random gradients (``drive``); the checks below replay the
-same sequence through ``grading/reference/optim.py`` and through the common mistakes, so
+rule over a seeded sequence of random gradients (``trainlab.record.record_drive``); the
+checks below replay the same sequence (``trainlab.record.drive``) through ``grading/reference/optim.py`` and through the common mistakes, so
 a wrong path or velocity can be named.
 """
 from __future__ import annotations
@@ -11,6 +11,7 @@ import numpy as np
 
 from grading.compare import Expect
 from grading.reference import optim
+from trainlab.record import drive
 
 
 def _variant(kind: str, nesterov: bool):
@@ -64,14 +65,9 @@ KINDS = {False: ["torch_convention", "wrong_sign", "average", "no_memory", "igno
                 "decoupled_weight_decay", "plain_momentum", "previous_velocity_sign"]}
 
 
-def _drive(rule, shape, seed, num_steps=25, **hyper):
-    rng = np.random.default_rng(seed)
-    w = rng.standard_normal(shape)
-    state, path = None, [w]
-    for _ in range(num_steps):
-        w, state = rule(w, rng.standard_normal(shape), state, **hyper)
-        path.append(w)
-    return np.array(path), state["velocity"]
+def _drive(rule, shape, seed, **hyper):
+    path, state = drive(rule, shape, seed, **hyper)
+    return path, state["velocity"]
 
 
 def _rule_checks(function: str, reference, nesterov: bool, seeds: list[int]):

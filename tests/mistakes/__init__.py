@@ -14,3 +14,4 @@ class Mistake:
     function: str  # the grade_id of the solution cell replaced
     source: str    # the mistaken code of that cell
     says: str      # a phrase the grader's message must contain
+    also: tuple = ()  # functions whose solution calls this one (their hidden tests may fail too)

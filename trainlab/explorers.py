@@ -351,13 +351,18 @@ def run_rule(rule: Callable, grad: Callable, w0, num_steps: int, name: str = "ru
     return np.array(path)
 
 
+def _plain_sgd(w, dw, state=None, lr=1e-2):
+    return w - lr * dw, {}
+
+
 def momentum_2d(sgd_momentum: Callable, nesterov: Callable, *, landscape: str = "ill-conditioned quadratic",
                 lr: float = 0.02, momentum: float = 0.9, start=None, num_steps: int = 60) -> Explorer:
     """Learning rate, momentum and a Nesterov switch on a 2-D landscape, against plain gradient descent.
 
     ``sgd_momentum`` and ``nesterov`` follow the update-rule contract
-    ``rule(w, dw, state, lr=..., momentum=...) -> (w_next, state)``; plain gradient
-    descent is ``sgd_momentum`` with ``momentum=0``.
+    ``rule(w, dw, state, lr=..., momentum=...) -> (w_next, state)``. The grey reference
+    path is plain gradient descent, run by the explorer itself, so a mistake in the rules
+    given cannot bend it.
     """
     cache = {}
     labels = {"with momentum": "tab:red", "plain gradient descent": "tab:gray"}
@@ -368,8 +373,7 @@ def momentum_2d(sgd_momentum: Callable, nesterov: Callable, *, landscape: str = 
         start = np.array([x0, y0], dtype=float)
         paths = {
             "with momentum": run_rule(rule, land.grad, start, num_steps, name, lr=lr, momentum=momentum),
-            "plain gradient descent": run_rule(sgd_momentum, land.grad, start, num_steps, "sgd_momentum",
-                                               lr=lr, momentum=0.0),
+            "plain gradient descent": run_rule(_plain_sgd, land.grad, start, num_steps, lr=lr),
         }
         _show_paths(a, landscape, land, paths, num_steps)
         a["ax"].set_title(f"{land.name}: {'Nesterov' if use_nesterov else 'momentum'} {momentum:.2f}")

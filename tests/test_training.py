@@ -48,3 +48,39 @@ def test_a_schedule_sets_the_rate_each_epoch_and_divergence_stops_the_run():
 
     blown = train(MLP([64, 32, 10], seed=0), blows_up, X, y, X_val, y_val, num_epochs=20, lr=0.1)
     assert blown.train_loss == [blown.train_loss[0], float("inf")]
+
+
+def test_a_per_step_schedule_gets_the_global_step_and_history_records_every_rate():
+    X, y, X_val, y_val = datasets.digits(seed=0)
+    calls = []
+
+    def schedule(step):
+        calls.append(step)
+        return 0.2 / (1 + step)
+
+    steps_per_epoch = -(-len(y) // 100)
+    history = train(MLP([64, 10], seed=0), plain_sgd, X, y, X_val, y_val, num_epochs=2, batch_size=100,
+                    schedule=schedule, schedule_every="step", lr=0.1)
+    assert calls == list(range(2 * steps_per_epoch))
+    assert history.step_lr == [0.2 / (1 + s) for s in calls]
+    assert history.lr == [0.1, history.step_lr[steps_per_epoch - 1], history.step_lr[-1]]
+
+
+def test_a_per_epoch_schedule_holds_the_rate_for_every_step_of_the_epoch():
+    X, y, X_val, y_val = datasets.digits(seed=0)
+    history = train(MLP([64, 10], seed=0), plain_sgd, X, y, X_val, y_val, num_epochs=2, batch_size=500,
+                    schedule=lambda epoch: 0.1 * 0.5 ** epoch, lr=0.3)
+    per_epoch = len(history.step_lr) // 2
+    assert history.step_lr == [0.1] * per_epoch + [0.05] * per_epoch
+
+
+def test_the_scheduler_hook_refuses_bad_arguments_with_a_clear_message():
+    import pytest
+    X, y, X_val, y_val = datasets.digits(seed=0)
+    with pytest.raises(ValueError, match='schedule_every must be "epoch" or "step"'):
+        train(MLP([64, 10]), plain_sgd, X, y, X_val, y_val, num_epochs=1, schedule=lambda t: 0.1,
+              schedule_every="batch", lr=0.1)
+    with pytest.raises(TypeError, match=r"schedule\(0\) must return a number"):
+        train(MLP([64, 10]), plain_sgd, X, y, X_val, y_val, num_epochs=1, schedule=lambda t: "fast", lr=0.1)
+    with pytest.raises(ValueError, match=r"finite rate >= 0"):
+        train(MLP([64, 10]), plain_sgd, X, y, X_val, y_val, num_epochs=1, schedule=lambda t: -1.0, lr=0.1)

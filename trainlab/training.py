@@ -2,9 +2,12 @@
 
 The update rule is any function with the course's contract
 ``rule(w, dw, state=None, **hyper) -> (w_next, state_next)``; the loop keeps one state per
-parameter array. A ``schedule(epoch) -> lr`` may set the learning rate at every epoch.
+parameter array. A schedule may set the learning rate: ``schedule(epoch) -> lr`` at the
+start of every epoch (the default), or ``schedule(step) -> lr`` before every mini-batch
+step with ``schedule_every="step"`` (the spirit of Keras' ``LearningRateScheduler``).
 
-Defined in chapter 3 (adaptive methods).
+Defined in chapter 3 (adaptive methods); the per-step scheduler hook in chapter 4
+(learning-rate decay).
 """
 from __future__ import annotations
 
@@ -67,16 +70,40 @@ class History:
     val_loss: list = field(default_factory=list)
     val_accuracy: list = field(default_factory=list)
     lr: list = field(default_factory=list)
+    #: the rate used at every mini-batch step, in order (global step ``s`` at index ``s``)
+    step_lr: list = field(default_factory=list)
 
 
 def train(model: MLP, rule: Callable, X, y, X_val, y_val, *, num_epochs: int = 10, batch_size: int = 64,
-          seed: int = 0, schedule: Optional[Callable[[int], float]] = None, **hyper) -> History:
+          seed: int = 0, schedule: Optional[Callable[[int], float]] = None,
+          schedule_every: str = "epoch", **hyper) -> History:
     """Mini-batch training of ``model`` with ``rule``; returns the ``History``.
 
-    Each epoch shuffles with a generator seeded by ``seed``; ``schedule(epoch)``, when
-    given, replaces ``hyper["lr"]`` at the start of every epoch. A run that diverges
-    (a non-finite loss) stops early, and its history ends with ``inf``.
+    Each epoch shuffles with a generator seeded by ``seed``. ``schedule``, when given,
+    replaces ``hyper["lr"]``: with ``schedule_every="epoch"`` it is called as
+    ``schedule(epoch)`` (0-based) at the start of every epoch; with ``"step"`` as
+    ``schedule(step)`` before every mini-batch, ``step`` counting from 0 across epochs.
+    The schedule always receives the count, never the previous rate, so it cannot
+    compound. ``History.lr`` holds the rate of each epoch (its last step's with
+    ``"step"``; entry 0 is the rate given before training) and ``History.step_lr`` the
+    rate of every step. A run that diverges (a non-finite loss) stops early, and its
+    history ends with ``inf``.
     """
+    if schedule_every not in ("epoch", "step"):
+        raise ValueError(f'schedule_every must be "epoch" or "step", got {schedule_every!r}')
+    if schedule is not None and not callable(schedule):
+        raise TypeError(f"schedule must be a function of the epoch or step, got {type(schedule).__name__}")
+
+    def scheduled(count):
+        lr = schedule(count)
+        try:
+            lr = float(lr)
+        except (TypeError, ValueError):
+            raise TypeError(f"schedule({count}) must return a number, got {lr!r}") from None
+        if not np.isfinite(lr) or lr < 0:
+            raise ValueError(f"schedule({count}) must return a finite rate >= 0, got {lr!r}")
+        return lr
+
     rng = np.random.default_rng(seed)
     states = {name: None for name in model.params}
     history = History()
@@ -91,10 +118,13 @@ def train(model: MLP, rule: Callable, X, y, X_val, y_val, *, num_epochs: int = 1
     with np.errstate(all="ignore"):
         log(hyper.get("lr"))
         for epoch in range(num_epochs):
-            if schedule is not None:
-                hyper["lr"] = schedule(epoch)
+            if schedule is not None and schedule_every == "epoch":
+                hyper["lr"] = scheduled(epoch)
             order = rng.permutation(len(y))
             for start in range(0, len(y), batch_size):
+                if schedule is not None and schedule_every == "step":
+                    hyper["lr"] = scheduled(len(history.step_lr))
+                history.step_lr.append(hyper.get("lr"))
                 batch = order[start:start + batch_size]
                 _, grads = model.loss(X[batch], y[batch])
                 for name, w in model.params.items():

@@ -1,0 +1,104 @@
+"""Chapter 4 (learning-rate decay): the reference schedules against torch's goldens and their contract.
+
+The assignment 04_decay, its hidden checks and its catalog of mistakes are not written yet;
+this file covers ``grading/reference/schedules.py`` on its own.
+"""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from grading.reference import schedules as S
+
+GOLDEN = json.loads((Path(__file__).resolve().parent / "golden" / "schedules.json").read_text())
+CASES = GOLDEN["cases"]
+RTOL, ATOL = 1e-12, 1e-15
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f'{c["schedule"]}-{c["torch"].split("(")[0]}-{i}'
+                                             for i, c in enumerate(CASES)])
+def test_reference_reproduces_torch_up_to_the_horizon(case):
+    f = getattr(S, case["schedule"])
+    t = np.arange(case["steps"])
+    ours, torch_lr = f(t, **case["params"]), np.array(case["lr"])
+    horizon = case["horizon"]
+    upto = slice(None) if horizon is None else slice(0, horizon + 1)
+    np.testing.assert_allclose(ours[upto], torch_lr[upto], rtol=RTOL, atol=ATOL)
+    # scalar calls agree with the array call and return floats
+    for i in (0, len(t) // 2, len(t) - 1):
+        value = f(int(t[i]), **case["params"])
+        assert type(value) is float and value == pytest.approx(ours[i], rel=1e-15, abs=1e-18)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["horizon"] is not None],
+                         ids=lambda c: f'{c["schedule"]}-{c["params"]["T"]}')
+def test_past_the_horizon_the_course_holds_the_floor_where_torch_climbs_back(case):
+    f = getattr(S, case["schedule"])
+    T, lr_min = case["horizon"], case["params"]["lr_min"]
+    past = np.arange(T + 1, case["steps"])
+    np.testing.assert_allclose(f(past, **case["params"]), lr_min, rtol=0, atol=1e-15)
+    torch_past = np.array(case["lr"])[T + 1:]
+    assert np.all(torch_past > lr_min + 1e-4) and np.all(np.diff(torch_past) > 0)
+
+
+def test_linear_decay_holds_zero_past_T_like_torch_linear_lr():
+    case = next(c for c in CASES if c["torch"].startswith("LinearLR"))
+    T = case["params"]["T"]
+    assert case["lr"][T:] == [0.0] * (case["steps"] - T)
+    assert np.all(S.linear_decay(np.arange(T, case["steps"]), **case["params"]) == 0.0)
+
+
+def test_keras_step_decay_drops_one_epoch_before_step_decay():
+    t = np.arange(12)
+    ours, keras = S.step_decay(t, 1.0, 4), S.keras_step_decay(t, 1.0, 4)
+    assert list(np.flatnonzero(np.diff(ours)) + 1) == [4, 8]
+    assert list(np.flatnonzero(np.diff(keras)) + 1) == [3, 7, 11]
+
+
+def test_boundaries_of_the_horizon_schedules():
+    assert S.cosine_decay(0, 0.3, 10, 0.01) == pytest.approx(0.3)
+    assert S.cosine_decay(10, 0.3, 10, 0.01) == pytest.approx(0.01)
+    assert S.cosine_decay(5, 0.3, 10, 0.01) == pytest.approx(0.155)
+    assert S.linear_decay(0, 0.3, 10) == 0.3 and S.linear_decay(10, 0.3, 10) == 0.0
+    w = S.warmup_cosine(np.arange(12), 1.0, 4, 10)
+    np.testing.assert_allclose(w[:5], [0.25, 0.5, 0.75, 1.0, 1.0])
+    assert w[10] == pytest.approx(0.0, abs=1e-15) and w[11] == pytest.approx(0.0, abs=1e-15)
+
+
+def test_closed_forms_differ_from_the_lecture_notes_compounding_loops():
+    """The notes update ``lr = lr * (1 - t/T)`` etc.: the rate collapses far below the formula."""
+    T, lr0 = 10, 1.0
+    lr, compounded = lr0, []
+    for t in range(T):
+        lr = 0.5 * lr * (1 + np.cos(np.pi * t / T))
+        compounded.append(lr)
+    closed = S.cosine_decay(np.arange(T), lr0, T)
+    assert compounded[5] < 0.5 * closed[5]  # 0.229 against 0.5
+    lr, compounded = lr0, []
+    for t in range(T):
+        lr = lr * (1 - t / T)
+        compounded.append(lr)
+    assert compounded[5] < 0.5 * S.linear_decay(5, lr0, T)  # 0.151 against 0.5
+
+
+@pytest.mark.parametrize("name", S.__all__)
+def test_array_shape_is_kept_and_bad_t_is_refused(name):
+    f = getattr(S, name)
+    params = dict(step_decay=(1.0, 3), keras_step_decay=(1.0, 3), exponential_decay=(1.0, 0.1),
+                  inverse_time_decay=(1.0, 0.1), inverse_sqrt_decay=(1.0, 0.5), linear_decay=(1.0, 10),
+                  cosine_decay=(1.0, 10), warmup_cosine=(1.0, 2, 10))[name]
+    out = f(np.arange(6).reshape(2, 3), *params)
+    assert isinstance(out, np.ndarray) and out.shape == (2, 3) and out.dtype == float
+    assert type(f(np.int64(2), *params)) is float
+    with pytest.raises(ValueError, match="t must be finite and >= 0"):
+        f(-1, *params)
+    with pytest.raises(TypeError, match="t must be a number"):
+        f("3", *params)
+    with pytest.raises(ValueError, match="lr0 must be a positive number"):
+        f(1, -1.0, *params[1:])
+
+
+def test_warmup_must_be_shorter_than_the_horizon():
+    with pytest.raises(ValueError, match="warmup must be shorter than T"):
+        S.warmup_cosine(0, 0.1, 10, 10)

@@ -102,3 +102,47 @@ def test_array_shape_is_kept_and_bad_t_is_refused(name):
 def test_warmup_must_be_shorter_than_the_horizon():
     with pytest.raises(ValueError, match="warmup must be shorter than T"):
         S.warmup_cosine(0, 0.1, 10, 10)
+
+
+# ---------------------------------------------------------------- the explorer
+
+from trainlab import explorers_decay  # noqa: E402
+
+
+def test_explorer_slider_moves_redraw_and_a_schedule_change_blits():
+    ex = explorers_decay.schedule_explorer({n: getattr(S, n) for n in S.__all__})
+    first = ex.image.value
+    assert ex.error is None and list(ex.controls)[0] == "lr0"
+    ex.set(lr0=0.3)
+    assert ex.error is None and ex.image.value != first
+    full = ex.full_draws
+    ex.set(schedule="step_decay")
+    ex.set(drop_every=40)
+    assert ex.error is None and ex.full_draws == full
+    assert "drop_every=40" in ex.artists["ax_lr"].title.get_text()
+
+
+def test_decay_beats_a_constant_rate_on_the_noisy_quadratic():
+    rates = S.cosine_decay(np.arange(300), 0.5, 300)
+    constant = explorers_decay.noisy_quadratic_losses(np.full(300, 0.5))
+    decayed = explorers_decay.noisy_quadratic_losses(rates)
+    assert decayed[-30:].mean() < 0.5 * constant[-30:].mean()
+
+
+def test_explorer_shows_a_learner_error_and_recovers():
+    def broken(t, lr0, T, lr_min=0.0):
+        if lr0 > 1.0:
+            raise ZeroDivisionError("boom")
+        return S.cosine_decay(t, lr0, T, lr_min)
+
+    def scalar_only(t, lr0, k):
+        return 0.1
+
+    ex = explorers_decay.schedule_explorer({"cosine_decay": broken, "exponential_decay": scalar_only})
+    assert ex.error is None
+    ex.set(lr0=1.2)
+    assert ex.error and "ZeroDivisionError: boom" in ex.error and ex.message.layout.display is None
+    ex.set(lr0=0.4)
+    assert ex.error is None
+    ex.set(schedule="exponential_decay")
+    assert "returned shape ()" in ex.error and "expected one rate per step" in ex.error

@@ -72,9 +72,10 @@ def _to_dtype(values, dtype):
 def resize(img, size, interpolation="bilinear"):
     """Resize to ``size = (h, w)`` with pixel centres aligned (``src = (i + 0.5) * H / h - 0.5``).
 
-    ``nearest`` takes row ``floor((i + 0.5) * H / h)`` (this differs from Pillow's NEAREST, measured);
-    ``bilinear`` clamps at the borders
-    and, for uint8, rounds half up.
+    ``nearest`` takes row ``floor((i + 0.5) * H / h)`` (Pillow's NEAREST uses the
+    same rule; it computes ``(i + 0.5) * (H / h)`` and so differs by one row where the product
+    is an exact integer, e.g. i = 26, H = 22, h = 53); ``bilinear`` clamps at the borders and,
+    for uint8, rounds half up.
     """
     img = check_image(img)
     h, w = size

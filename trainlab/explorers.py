@@ -8,6 +8,16 @@ so the book passes its own teaching code and an assignment passes the learner's.
 When a learner's function raises or returns the wrong shape, the explorer shows the
 message in place of the figure and keeps working: the next slider move tries again.
 
+A redraw costs only what changed. Artists that move with the sliders are marked
+*animated* (``artist.set_animated(True)``): matplotlib then leaves them out of a full
+draw and does not mark the figure stale when they change. When only animated artists
+changed, the explorer restores the cached background and draws just those artists over
+it (blitting); when anything else changed (new contours, new axis limits) the figure is
+drawn in full once and the background cached again. The frame goes to the browser as a
+quickly compressed PNG in an ``ipywidgets.Image``; ipywidgets sends the next slider value
+only after the kernel has answered the previous one, so a fast drag coalesces into the
+latest value instead of queueing stale frames (``benchmarks/explorers.py`` measures it).
+
 Outside a live kernel (the static site) an explorer shows its figure for the default
 settings as a PNG.
 
@@ -24,6 +34,8 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import LogLocator, NullLocator
+from PIL import Image
 
 from . import landscapes as ls
 from . import plotting
@@ -32,16 +44,21 @@ from . import plotting
 class Explorer:
     """Controls that redraw one figure in place."""
 
+    blit = True  # False draws the whole figure on every change (benchmarks/explorers.py compares)
+
     def __init__(self, controls: dict, setup: Callable, update: Callable, *,
                  figsize=(10, 4), title: str = "", dpi: int = 80):
         self.controls = dict(controls)
-        self.figure = Figure(figsize=figsize, layout="constrained")
-        FigureCanvasAgg(self.figure)
+        self.figure = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        self.canvas = FigureCanvasAgg(self.figure)
         self.artists = setup(self.figure)
         self._update = update
-        self._dpi = dpi
         self.error: str | None = None
         self._held = False
+        self._background = None  # the last full draw, without the animated artists
+        self._animated: list = []
+        self.redraws = 0  # frames sent, and how many of them needed a full draw
+        self.full_draws = 0
         self.image = widgets.Image(format="png")
         self.message = widgets.HTML(layout=widgets.Layout(display="none"))
         header = [widgets.HTML(f"<b>{title}</b>")] if title else []
@@ -49,6 +66,7 @@ class Explorer:
             header + [widgets.HBox(list(self.controls.values()),
                                    layout=widgets.Layout(flex_flow="row wrap")),
                       self.message, self.image])
+        self.widget.add_class("trainlab-explorer")
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
         self.redraw()
@@ -86,7 +104,28 @@ class Explorer:
         self.error = None
         self.message.layout.display = "none"
         self.image.layout.display = None
-        self.image.value = self.png()
+        self.image.value = self.frame()
+        self.redraws += 1
+
+    def frame(self) -> bytes:
+        """The figure as PNG bytes, drawing only what changed since the last frame."""
+        if self._background is None or self.figure.stale or not self.blit:
+            self.canvas.draw()  # everything but the animated artists
+            if self.full_draws == 0:  # lay out once: later frames keep the axes where they are
+                self.figure.set_layout_engine("none")
+            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+            self._animated = sorted(self.figure.findobj(lambda a: a.get_animated() and a is not self.figure),
+                                    key=lambda a: a.get_zorder())
+            self.full_draws += 1
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in self._animated:
+            if artist.get_visible():
+                self.figure.draw_artist(artist)
+        rgb = np.asarray(self.canvas.buffer_rgba())[..., :3]
+        buffer = io.BytesIO()
+        Image.fromarray(rgb).save(buffer, format="png", compress_level=1)  # speed over size
+        return buffer.getvalue()
 
     def _show_error(self, error: Exception) -> None:
         frames = traceback.extract_tb(error.__traceback__)
@@ -99,8 +138,10 @@ class Explorer:
         self.image.layout.display = "none"
 
     def png(self) -> bytes:
+        """The whole figure as a well-compressed PNG (for the static site)."""
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=self._dpi)
+        self.figure.savefig(buffer, format="png", dpi=self.figure.dpi)
+        self._background = None  # saving drew over the canvas: the next frame starts afresh
         return buffer.getvalue()
 
     def _repr_mimebundle_(self, **kwargs):
@@ -111,6 +152,32 @@ class Explorer:
         else:
             bundle["text/plain"] = self.error
         return bundle
+
+
+def animate(*artists) -> None:
+    """Mark artists that move with the sliders: a redraw then blits them alone."""
+    for artist in artists:
+        artist.set_animated(True)
+
+
+def set_title(ax, text: str) -> None:
+    """Change an axes title without touching anything else (``Axes.set_title`` marks the figure stale)."""
+    if ax.title.get_text() != text:
+        ax.title.set_text(text)
+
+
+def set_limits(ax, x=None, y=None) -> None:
+    """Set axis limits only when they differ: a change of limits costs a full redraw."""
+    if x is not None and tuple(ax.get_xlim()) != tuple(map(float, x)):
+        ax.set_xlim(x)
+    if y is not None and tuple(ax.get_ylim()) != tuple(map(float, y)):
+        ax.set_ylim(y)
+
+
+def _widened(lo: float, hi: float, floor: float, ceiling: float):
+    """Limits holding ``[lo, hi]`` on a grid of a tenth of ``[floor, ceiling]``, so they rarely change."""
+    tick = (ceiling - floor) / 10 or 1.0
+    return floor + tick * np.floor((lo - floor) / tick), floor + tick * np.ceil((hi - floor) / tick + 1e-9)
 
 
 def _escape(text: str) -> str:
@@ -160,6 +227,7 @@ def gradient_descent_1d(gradient_descent: Callable, *, curve: str = "parabola", 
         a["loss"], = ax_loss.plot([], [], "o-", color="tab:red", markersize=3)
         ax_loss.set_xlabel("step $t$")
         ax_loss.set_ylabel("$f(x_t)$")
+        animate(a["linear"], a["quadratic"], a["path"], a["step"], a["loss"], ax.title, ax_loss.title)
         return a
 
     def update(a, curve, lr, x0, num_steps):
@@ -167,7 +235,9 @@ def gradient_descent_1d(gradient_descent: Callable, *, curve: str = "parabola", 
         xs = np.linspace(*fn.xlim, 400)
         ys = fn.f(xs)
         pad = 0.15 * (ys.max() - ys.min())
-        a["curve"].set_data(xs, ys)
+        if a.get("shown") != curve:  # the function itself is redrawn only when it changes
+            a["curve"].set_data(xs, ys)
+            a["shown"] = curve
         slope, bend = float(fn.df(np.array(x0))), float(fn.d2f(np.array(x0)))
         f0 = float(fn.f(np.array(x0)))
         a["linear"].set_data(xs, f0 + slope * (xs - x0))
@@ -180,18 +250,17 @@ def gradient_descent_1d(gradient_descent: Callable, *, curve: str = "parabola", 
         path = plotting.finite_or_nan(path)
         a["path"].set_data(path, plotting.finite_or_nan(fn.f(path)))
         ax = a["ax"]
-        ax.set_xlim(fn.xlim)
-        ax.set_ylim(ys.min() - pad, ys.max() + pad)
-        ax.set_title(f"{fn.name}: first step to x = {x1:.3g}")
+        set_limits(ax, x=fn.xlim, y=(ys.min() - pad, ys.max() + pad))
+        set_title(ax, f"{fn.name}: first step to x = {x1:.3g}")
         losses = plotting.finite_or_nan(fn.f(path))
         a["loss"].set_data(np.arange(path.size), losses)
         finite = losses[np.isfinite(losses)]
-        a["ax_loss"].set_xlim(-0.5, num_steps + 0.5)
-        if finite.size:
-            lo, hi = finite.min(), finite.max()
-            a["ax_loss"].set_ylim(lo - 0.05 * (hi - lo + 1e-9), hi + 0.05 * (hi - lo + 1e-9))
+        set_limits(a["ax_loss"], x=(-0.5, num_steps + 0.5))
+        if finite.size:  # the curve's own range, widened in steps of a tenth of it
+            lo, hi = _widened(finite.min(), finite.max(), ys.min() - pad, ys.max() + pad)
+            set_limits(a["ax_loss"], y=(lo, hi))
         diverged = "  (diverged)" if np.isnan(path).any() else ""
-        a["ax_loss"].set_title(f"$f(x_t)$ over {num_steps} steps{diverged}")
+        set_title(a["ax_loss"], f"$f(x_t)$ over {num_steps} steps{diverged}")
 
     lim = CURVES[curve]().xlim
     controls = {
@@ -231,10 +300,13 @@ def _landscape_setup(labels: dict):
                                          zorder=6, label=label)
             a["losses"][label], = ax_loss.plot([], [], color=color, label=label)
         ax_loss.set_yscale("log")
+        ax_loss.yaxis.set_major_locator(LogLocator(numticks=7))  # a few labels over up to 30 decades
+        ax_loss.yaxis.set_minor_locator(NullLocator())
         ax_loss.set_xlabel("step $t$")
         ax_loss.set_ylabel(r"$f(w_t) - f^\star$")
         if len(labels) > 1:
             ax_loss.legend(fontsize=8)
+        animate(*a["paths"].values(), *a["losses"].values(), ax.title, ax_loss.title)
         return a
 
     return setup
@@ -263,15 +335,18 @@ def _show_paths(a, landscape: str, land, paths: dict, num_steps: int) -> None:
         if finite.size:
             lows.append(finite.min())
             highs.append(finite.max())
-    a["ax_loss"].set_xlim(0, num_steps)
-    if lows:
-        a["ax_loss"].set_ylim(max(min(lows) / 3, 1e-16), max(highs) * 3)
+    set_limits(a["ax_loss"], x=(0, num_steps))
+    if lows:  # whole decades, kept while they still fit: new limits cost a full redraw
+        lo, hi = max(min(lows), 1e-16), max(highs)
+        low, high = a["ax_loss"].get_ylim()
+        if not (low <= lo < 1e3 * low and high / 1e3 < hi <= high):
+            set_limits(a["ax_loss"], y=(10.0 ** np.floor(np.log10(lo)), 10.0 ** np.ceil(np.log10(hi) + 1e-9)))
     label, path = next(iter(paths.items()))  # the first path is the one the title reports
     if label in a["paths"]:
         gap = float(land.f(path[-1]) - f_star)
-        a["ax_loss"].set_title(f"{label}: gap after {num_steps} steps {gap:.3g}")
+        set_title(a["ax_loss"], f"{label}: gap after {num_steps} steps {gap:.3g}")
     else:
-        a["ax_loss"].set_title("no method selected")
+        set_title(a["ax_loss"], "no method selected")
 
 
 def _start_controls(land, start):
@@ -376,7 +451,7 @@ def momentum_2d(sgd_momentum: Callable, nesterov: Callable, *, landscape: str = 
             "plain gradient descent": run_rule(_plain_sgd, land.grad, start, num_steps, lr=lr),
         }
         _show_paths(a, landscape, land, paths, num_steps)
-        a["ax"].set_title(f"{land.name}: {'Nesterov' if use_nesterov else 'momentum'} {momentum:.2f}")
+        set_title(a["ax"], f"{land.name}: {'Nesterov' if use_nesterov else 'momentum'} {momentum:.2f}")
 
     land = cache.setdefault(landscape, LANDSCAPES[landscape]())
     controls = {
@@ -432,7 +507,7 @@ def race_2d(rules: dict, *, landscape: str = "ill-conditioned quadratic", lr: fl
             if name not in methods:
                 a["paths"][name].set_data([], [])
                 a["losses"][name].set_data([], [])
-        a["ax"].set_title(f"{land.name}, lr = {lr:.3g}")
+        set_title(a["ax"], f"{land.name}, lr = {lr:.3g}")
 
     land = cache.setdefault(landscape, LANDSCAPES[landscape]())
     controls = {

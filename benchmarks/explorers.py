@@ -4,7 +4,7 @@
 
 Starts a Jupyter server on loopback, opens each chapter (its MyST source converted to a
 notebook) in JupyterLab in Debian's Chromium, runs it, then presses an arrow key on the
-first slider of each explorer N times (half right, half left), one at a time: each time
+first slider of each explorer N times (a step away, a step back), one at a time: each time
 from the key press to the ``load`` event of the new image, in the page's own clock.
 Prints the median and the 95th percentile per explorer. Goal: 95th percentile under
 100 ms for the 2-D optimizer explorers.
@@ -60,10 +60,9 @@ def main() -> None:
                 jupyter.run_all(page)
                 for index in range(jupyter.instrument(page)):
                     title = jupyter.explorer_state(page, index)["title"] or f"explorer {index}"
-                    half = args.moves // 2
                     jupyter.nudge(page, index)  # warm up: the first frame after a run is not typical
-                    latencies = [jupyter.nudge(page, index, "ArrowRight" if k < half else "ArrowLeft")
-                                 for k in range(args.moves)]
+                    latencies = [jupyter.nudge(page, index, "ArrowLeft" if k % 2 else None)
+                                 for k in range(args.moves)]  # one step away and back (None: away from the end)
                     print(f"{chapter:24s} {title:40s} median {statistics.median(latencies):6.1f}  "
                           f"p95 {percentile(latencies, 0.95):6.1f}  max {max(latencies):6.1f}", flush=True)
                 page.close()

@@ -1,7 +1,5 @@
-"""Chapter 4 (learning-rate decay): the reference schedules against torch's goldens and their contract.
-
-The assignment 04_decay, its hidden checks and its catalog of mistakes are not written yet;
-this file covers ``grading/reference/schedules.py`` on its own.
+"""Chapter 4 (learning-rate decay): the reference schedules against torch's goldens and their contract,
+the schedule explorer, and assignment 04_decay graded for real (solution, release, catalog of mistakes).
 """
 import json
 from pathlib import Path

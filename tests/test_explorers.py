@@ -78,6 +78,18 @@ def test_the_static_figure_shows_the_moving_artists_too():
     assert differing(static, explorer.frame()) > 1e-2  # the paths and curves are part of the static figure
 
 
+def test_the_static_site_gets_the_default_figure_with_a_pointer_to_run_it_live():
+    explorer = BUILDERS["momentum_2d"]()
+    bundle = explorer._repr_mimebundle_()
+    static, live = pixels(bundle["image/png"]), pixels(explorer.frame())
+    assert "application/vnd.jupyter.widget-view+json" in bundle  # a live kernel shows the widget
+    assert static.shape[0] > live.shape[0] + 8  # a strip below the figure holds the note
+    strip = static[live.shape[0] - 4:]
+    assert (strip < 200).any(), "the note below the figure is blank"
+    assert "JupyterLab or Notebook 7" in explorer.STATIC_NOTE
+    assert explorer.error is None and explorer.full_draws >= 1
+
+
 # ---------------------------------------------------------------- in a real browser
 
 @pytest.fixture(scope="module")

@@ -137,10 +137,22 @@ class Explorer:
         self.message.layout.display = None
         self.image.layout.display = "none"
 
-    def png(self) -> bytes:
-        """The whole figure as a well-compressed PNG (for the static site)."""
+    STATIC_NOTE = "Default settings shown. Run this notebook in JupyterLab or Notebook 7 to drag the sliders."
+
+    def png(self, note: str | None = None) -> bytes:
+        """The whole figure as a PNG (for the static site), with ``note`` in a strip below it."""
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png", dpi=self.figure.dpi)
+        extra = []
+        if note:
+            extra.append(self.figure.text(0.01, -0.01, note, ha="left", va="top", fontsize=9,
+                                          style="italic", color="0.35"))
+        try:
+            self.figure.savefig(buffer, format="png", dpi=self.figure.dpi, bbox_inches="tight",
+                                bbox_extra_artists=extra, pad_inches=0.05) if note else \
+                self.figure.savefig(buffer, format="png", dpi=self.figure.dpi)
+        finally:
+            for artist in extra:
+                artist.remove()
         self._background = None  # saving drew over the canvas: the next frame starts afresh
         return buffer.getvalue()
 
@@ -148,7 +160,7 @@ class Explorer:
         bundle = self.widget._repr_mimebundle_(**kwargs) or {}
         # The static site has no kernel: it shows the figure for the current settings.
         if self.error is None:
-            bundle["image/png"] = self.png()
+            bundle["image/png"] = self.png(note=self.STATIC_NOTE)
         else:
             bundle["text/plain"] = self.error
         return bundle

@@ -49,6 +49,10 @@ def build(folder: Path) -> float:
     return seconds
 
 
+def report(label: str, seconds: float) -> None:
+    print(f"{label + ':':<36} {seconds:6.1f} s", flush=True)
+
+
 def main(argv: list[str]) -> None:
     chapters = sorted((ROOT / "book").glob("[0-9][0-9]_*.md"))
     chapter = argv[0] if argv else chapters[0].stem
@@ -58,18 +62,18 @@ def main(argv: list[str]) -> None:
         page = folder / "book" / f"{chapter}.md"
         if not page.exists():
             raise SystemExit(f"expected a chapter name such as {chapters[0].stem}; got {chapter!r}")
-        print(f"cold build:           {build(folder):6.1f} s")
-        print(f"unchanged rebuild:    {build(folder):6.1f} s")
+        report("cold build", build(folder))
+        report("unchanged rebuild", build(folder))
         page.touch()
-        print(f"{chapter} touched:  {build(folder):6.1f} s")
+        report(f"{chapter} touched", build(folder))
         text = page.read_text()
         head, marker, tail = text.rpartition("\n## Exercises")
         page.write_text(head.rstrip("\n") + " This sentence was added by the benchmark.\n" + marker + tail)
-        print(f"{chapter} prose edited: {build(folder):6.1f} s")
+        report(f"{chapter} prose edited", build(folder))
         text = page.read_text()
         end = text.index("\n```\n", text.index("```{code-cell}"))  # the first code cell's end
         page.write_text(text[:end] + "\n# added by the benchmark" + text[end:])
-        print(f"{chapter} code edited:  {build(folder):6.1f} s")
+        report(f"{chapter} code edited", build(folder))
 
 
 if __name__ == "__main__":

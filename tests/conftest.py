@@ -111,10 +111,11 @@ class GradedCatalog:
     POINTS: float
 
     @pytest.fixture(scope="class")
-    def graded(self, tmp_path_factory):
+    @classmethod
+    def graded(cls, tmp_path_factory):
         """One class: the solution, the untouched release (nbgrader layout), every mistake."""
-        work = tmp_path_factory.mktemp(f"{self.ASSIGNMENT}_class")
-        rows, out, _ = grade_catalog(self.ASSIGNMENT, self.MISTAKES, work)
+        work = tmp_path_factory.mktemp(f"{cls.ASSIGNMENT}_class")
+        rows, out, _ = grade_catalog(cls.ASSIGNMENT, cls.MISTAKES, work)
         return work, rows, out
 
     def test_the_solution_earns_full_marks(self, graded):

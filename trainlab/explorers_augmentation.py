@@ -97,8 +97,6 @@ def augmentation_explorer(*, hflip: Callable, resize: Callable, random_crop: Cal
                 else:
                     a["cells"][row, col] = art
                     animate(art)
-        a["title"] = fig.suptitle(" ", fontsize=9)
-        animate(a["title"])
         return a
 
     def update(a, padding, p, scale, interpolation, padding_mode, brightness, contrast, saturation, hue, seed):
@@ -109,11 +107,6 @@ def augmentation_explorer(*, hflip: Callable, resize: Callable, random_crop: Cal
                               interpolation=interpolation, padding=pixels, padding_mode=padding_mode,
                               brightness=brightness, contrast=contrast, saturation=saturation, hue=hue)
                 a["cells"][row, col].set_data(out[..., 0] if out.shape[2] == 1 else out)
-        text = (f"flip p = {p:.2f}, scale {scale:.2f} ({interpolation}), padding {padding:.2f} H "
-                          f"({padding_mode}); jitter b {brightness:.2f}, c {contrast:.2f}, s {saturation:.2f}, "
-                          f"h {hue:.2f}")
-        if a["title"].get_text() != text:
-            a["title"].set_text(text)
 
     controls = {
         "padding": widgets.FloatSlider(value=0.125, min=0.0, max=0.5, step=0.025, description="padding",
@@ -129,5 +122,5 @@ def augmentation_explorer(*, hflip: Callable, resize: Callable, random_crop: Cal
         "hue": widgets.FloatSlider(value=0.1, min=0.0, max=0.5, step=0.01, description="hue"),
         "seed": widgets.IntSlider(value=seed, min=0, max=99, description="seed"),
     }
-    return Explorer(controls, setup, update, figsize=(10, 1.9 * len(images) + 0.5),
+    return Explorer(controls, setup, update, figsize=(10, 1.75 * len(images) + 0.2),
                     title="Augmented versions of a photograph and a digit")

@@ -59,11 +59,13 @@ CASES = {
         ("odd_bilinear", 35, (3, 3, 3), "float32", dict(size=(8, 8)), "3x3 to 8x8, bilinear, float32"),
         ("same_size", 36, (7, 9, 3), "uint8", dict(size=(7, 9)), "7x9 to the same size"),
     ],
-    "grayscale": [
-        ("uint8", 41, (5, 6, 3), "uint8", {}, "a 5x6 uint8 image"),
-        ("float", 42, (4, 4, 3), "float64", {}, "a float image"),
-        ("float32", 43, (3, 7, 3), "float32", {}, "a float32 image"),
-        ("row", 44, (1, 9, 3), "uint8", {}, "a 1x9 uint8 image"),
+    "hflip": [
+        ("always", 1, (5, 7, 3), "uint8", dict(p=1.0), "p = 1 (always flips), uint8"),
+        ("never", 2, (6, 5, 3), "float64", dict(p=0.0), "p = 0 (never flips), float"),
+        ("half_a", 3, (4, 9, 3), "uint8", dict(p=0.5), "p = 0.5, seed 3"),
+        ("half_b", 4, (7, 3, 1), "float32", dict(p=0.5), "p = 0.5, seed 4, one channel"),
+        ("rare", 5, (3, 8, 3), "uint8", dict(p=0.2), "p = 0.2"),
+        ("often", 6, (9, 4, 3), "float32", dict(), "the default p on a 9x4 float32 image"),
     ],
     "adjust_brightness": [
         ("darker", 51, (5, 6, 3), "uint8", dict(factor=0.6), "factor 0.6, uint8"),
@@ -106,7 +108,7 @@ CASES = {
         ("none", 96, (3, 3, 3), "uint8", {}, "all four at 0 (the image unchanged, four draws made)"),
     ],
 }
-RANDOM = {"random_crop", "color_jitter"}
+RANDOM = {"hflip", "random_crop", "color_jitter"}
 FLOAT_TOL = dict(rtol=1e-5, atol=1e-6)
 EXACT = dict(rtol=0.0, atol=0.5)  # uint8 results must match exactly
 
@@ -252,32 +254,29 @@ RESIZE_MISTAKES = {
 }
 
 
+def _flip_variant(kind):
+    def hflip(img, rng, p=0.5):
+        if kind == "skips_draw" and p in (0.0, 1.0):
+            return img[:, ::-1].copy() if p == 1.0 else img.copy()
+        flip = rng.random() > p if kind == "inverted" else rng.random() < p
+        if not flip:
+            return img.copy()
+        return img[::-1].copy() if kind == "up_down" else img[:, ::-1].copy()
+    return hflip
+
+
+FLIP_MISTAKES = {
+    "the flip happens when rng.random() > p, so p = 1 never flips; flip when rng.random() < p":
+        _flip_variant("inverted"),
+    "make the one draw always, also when p is 0 or 1, so that the generator's state does not depend on p":
+        _flip_variant("skips_draw"),
+    "a horizontal flip mirrors left-right, reversing the columns (img[:, ::-1]); this reverses the rows":
+        _flip_variant("up_down"),
+}
+
+
 def _gray_mean(img):
     return img.mean(axis=-1, keepdims=True).astype(img.dtype)
-
-
-def _gray_truncated(img):
-    if img.dtype != np.uint8:
-        return A.grayscale(img)
-    x = img.astype(float)
-    return (0.299 * x[..., 0] + 0.587 * x[..., 1] + 0.114 * x[..., 2]).astype(np.uint8)[..., None]
-
-
-def _gray_no_axis(img):
-    return A.grayscale(img)[..., 0]
-
-
-def _gray_bgr(img):
-    return A.grayscale(img[..., ::-1])
-
-
-GRAY_MISTAKES = {
-    "grayscale is the ITU-R 601-2 luma 0.299 R + 0.587 G + 0.114 B, not the mean of the channels": _gray_mean,
-    "for uint8, use Pillow's integer luma (19595 R + 38470 G + 7471 B + 32768) >> 16, which rounds; "
-    "this truncates 0.299 R + 0.587 G + 0.114 B": _gray_truncated,
-    "return an H x W x 1 image: keep the channel axis (img[..., None])": _gray_no_axis,
-    "the weights are applied to the channels in the wrong order: the image is R, G, B (0.299 goes with R)": _gray_bgr,
-}
 
 
 def _blend_rounded(degenerate, img, factor):
@@ -554,7 +553,7 @@ CHECKS = {
     "pad_hidden": lambda: _expects("pad", A.pad, PAD_MISTAKES),
     "random_crop_hidden": lambda: _expects("random_crop", A.random_crop, CROP_MISTAKES),
     "resize_hidden": lambda: _expects("resize", A.resize, RESIZE_MISTAKES),
-    "grayscale_hidden": lambda: _expects("grayscale", A.grayscale, GRAY_MISTAKES),
+    "hflip_hidden": lambda: _expects("hflip", A.hflip, FLIP_MISTAKES),
     "adjust_brightness_hidden": lambda: _expects("adjust_brightness", A.adjust_brightness, BRIGHTNESS_MISTAKES),
     "adjust_contrast_hidden": lambda: _expects("adjust_contrast", A.adjust_contrast, CONTRAST_MISTAKES),
     "adjust_saturation_hidden": lambda: _expects("adjust_saturation", A.adjust_saturation, SATURATION_MISTAKES),

@@ -66,9 +66,28 @@ JITTER_APPLY = '''
     out = adjust_saturation(adjust_contrast(adjust_brightness(img, b), c), s)
     return adjust_hue(out, h)
 '''
-COLOR_USERS = ("adjust_contrast", "adjust_saturation", "color_jitter")
 
 MISTAKES = [
+    # ---------------------------------------------------------------- hflip
+    Mistake("flip_inverted_test", "hflip", '''
+def hflip(img, rng, p=0.5):
+    img = check_image(img)
+    return img[:, ::-1].copy() if rng.random() > p else img.copy()
+''', "flip when rng.random() < p"),
+    Mistake("flip_skips_the_draw", "hflip", '''
+def hflip(img, rng, p=0.5):
+    img = check_image(img)
+    if p == 0:
+        return img.copy()
+    if p == 1:
+        return img[:, ::-1].copy()
+    return img[:, ::-1].copy() if rng.random() < p else img.copy()
+''', "make the one draw always"),
+    Mistake("flip_up_down", "hflip", '''
+def hflip(img, rng, p=0.5):
+    img = check_image(img)
+    return np.flipud(img) if rng.random() < p else img.copy()
+''', "this reverses the rows"),
     # ---------------------------------------------------------------- pad
     Mistake("pad_top_left_order", "pad", PAD + '''
     top, left, bottom, right = (padding,) * 4 if np.ndim(padding) == 0 else padding
@@ -149,31 +168,6 @@ def random_crop(img, rng, size, padding=0, pad_if_needed=False, fill=0, padding_
             '    w, h = size\n    H, W = img.shape[:2]\n' + NEAREST
             + BILINEAR.replace("SOURCE", "(np.arange(n_out) + 0.5) * n_in / n_out - 0.5") + ROUND,
             "size is (h, w)"),
-    Mistake("resize_nearest_rounds", "resize", RESIZE + '''
-    if interpolation == "nearest":
-        rows = np.minimum(np.round(np.arange(h) * H / h).astype(int), H - 1)
-        cols = np.minimum(np.round(np.arange(w) * W / w).astype(int), W - 1)
-        return img[rows][:, cols]
-''' + BILINEAR.replace("SOURCE", "(np.arange(n_out) + 0.5) * n_in / n_out - 0.5") + ROUND,
-            "nearest takes row floor"),
-    # ---------------------------------------------------------------- grayscale
-    Mistake("gray_channel_mean", "grayscale", '''
-def grayscale(img):
-    return img.mean(axis=2, keepdims=True).astype(img.dtype)
-''', "not the mean of the channels", also=COLOR_USERS),
-    Mistake("gray_truncates", "grayscale", '''
-def grayscale(img):
-    x = img.astype(float)
-    luma = 0.299 * x[..., 0] + 0.587 * x[..., 1] + 0.114 * x[..., 2]
-    return luma[..., None].astype(img.dtype)
-''', "this truncates", also=COLOR_USERS),
-    Mistake("gray_drops_channel_axis", "grayscale", '''
-def grayscale(img):
-    if img.dtype == np.uint8:
-        rgb = img.astype(np.int64)
-        return ((19595 * rgb[..., 0] + 38470 * rgb[..., 1] + 7471 * rgb[..., 2] + 32768) >> 16).astype(np.uint8)
-    return (0.299 * img[..., 0] + 0.587 * img[..., 1] + 0.114 * img[..., 2]).astype(img.dtype)
-''', "keep the channel axis", also=COLOR_USERS),
     # ---------------------------------------------------------------- brightness
     Mistake("brightness_rounds", "adjust_brightness", '''
 def adjust_brightness(img, factor):
@@ -204,29 +198,15 @@ def adjust_contrast(img, factor):
     mean = grayscale(img).astype(float).mean()
     return _blend(np.float32(mean) if img.dtype == np.uint8 else mean, img, factor)
 ''', "round the mean gray", also=("color_jitter",)),
-    Mistake("contrast_mid_gray", "adjust_contrast", UINT8_BLEND + '''
-def adjust_contrast(img, factor):
-    gray = 128 if img.dtype == np.uint8 else 0.5
-    return _blend(np.full(img.shape, gray, dtype=img.dtype), img, factor)
-''', "not a fixed mid-gray", also=("color_jitter",)),
     # ---------------------------------------------------------------- saturation
     Mistake("saturation_blends_with_mean_gray", "adjust_saturation", '''
 def adjust_saturation(img, factor):
     return adjust_contrast(img, factor)
 ''', "(that is contrast)", also=("color_jitter",)),
-    Mistake("saturation_unclipped", "adjust_saturation", '''
-def adjust_saturation(img, factor):
-    gray = grayscale(img).astype(np.float32)
-    out = gray + np.float32(factor) * (img.astype(np.float32) - gray)
-    return out.astype(img.dtype)
-''', "wrap around or stay out of it", also=("color_jitter",)),
     # ---------------------------------------------------------------- hue
     Mistake("hue_in_degrees", "adjust_hue", HUE_HEAD + '''
         h = ((h * 360 + hue_factor) % 360) / 360
 ''' + HUE_TAIL, "in degrees", also=("color_jitter",)),
-    Mistake("hue_clipped_not_wrapped", "adjust_hue", HUE_HEAD + '''
-        h = min(max(h + hue_factor, 0.0), 1.0)
-''' + HUE_TAIL, "this clips it", also=("color_jitter",)),
     Mistake("hue_turns_backwards", "adjust_hue", HUE_HEAD + '''
         h = (h - hue_factor) % 1.0
 ''' + HUE_TAIL, "the hue turns the wrong way", also=("color_jitter",)),

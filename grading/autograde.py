@@ -213,6 +213,17 @@ def _templates(assignment: str, expected: list[str], release_dir: Path) -> tuple
     return templates, releases
 
 
+def _die_with_parent() -> None:
+    """Worker initializer: the kernel dies with its worker (bwrap --die-with-parent), the worker with us."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
 def _grade_in_worker(job):
     from grading import run
 
@@ -299,7 +310,7 @@ def _run_all(work: list, jobs: int):
     while pending:
         broken = []
         with ProcessPoolExecutor(max_workers=1 if alone else max(1, min(jobs, len(pending))),
-                                 mp_context=context) as pool:
+                                 mp_context=context, initializer=_die_with_parent) as pool:
             futures = {pool.submit(_grade_in_worker, job): job for job in pending}
             for future in as_completed(futures):
                 job = futures[future]

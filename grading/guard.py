@@ -11,7 +11,8 @@ Before every graded test cell the grader evaluates ``check(nonce, "before")`` an
 ``check(nonce, "after")``, as *user expressions* of an empty execute request, so they do not
 go through the shell's input transformers. ``check`` restores every watched object that was
 replaced, removed or (for the transformer and hook lists) extended, and returns what it
-restored. What changed *before* a test cell is restored, so the test runs as written;
+restored; it also puts back the names the notebook's own locked cells imported or
+defined (``np``, ``rel_error``, ``sgd``) if a solution cell rebound them. What changed *before* a test cell is restored, so the test runs as written;
 what changed *while* the test ran means the submission changed the test's tools under it,
 and the grader fails that cell.
 
@@ -134,10 +135,25 @@ def _install_course_grader_guard():
             ip.display_formatter.formatters.update(formatter_saved)
         return changed
 
-    def report(nonce, when):
+    remembered = {}
+
+    def remember(names):
+        for n in names:
+            if n in ip.user_ns:
+                remembered[n] = ip.user_ns[n]
+
+    def check_names(changed):
+        for n, value in remembered.items():
+            if ip.user_ns.get(n, missing) is not value:
+                changed.append(f"the notebook's {n}")
+                ip.user_ns[n] = value
+
+    def report(nonce, when, names=()):
         import json as _json
         try:
             changed = check()
+            check_names(changed)
+            remember(names)
         except Exception as error:  # the watch itself was broken
             changed = [f"the grader's watch failed: {type(error).__name__}"]
         return nonce + _json.dumps({"when": when, "changed": changed})
@@ -150,8 +166,25 @@ del _install_course_grader_guard
 '''
 
 
-def expression(nonce: str, when: str) -> str:
-    return f"__import__('sys').modules[{NAME!r}].report({nonce!r}, {when!r})"
+def expression(nonce: str, when: str, names=()) -> str:
+    return f"__import__('sys').modules[{NAME!r}].report({nonce!r}, {when!r}, {list(names)!r})"
+
+
+def bound_names(source: str) -> list[str]:
+    """The names a locked cell imports or defines at top level (``np``, ``rel_error``, ``sgd``)."""
+    import ast
+
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names = []
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names += [(a.asname or a.name).split(".")[0] for a in node.names if a.name != "*"]
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.append(node.name)
+    return names
 
 
 def parse(reply: dict | None, nonce: str) -> list[str] | None:

@@ -225,8 +225,8 @@ async def _request(client, code: str, timeout: float, user_expressions=None):
             return msg
 
 
-async def _watch(client, nonce: str, when: str):
-    reply = await _request(client, "", 20, {"guard": guard.expression(nonce, when)})
+async def _watch(client, nonce: str, when: str, names=()):
+    reply = await _request(client, "", 20, {"guard": guard.expression(nonce, when, names)})
     return guard.parse(reply, nonce)
 
 
@@ -284,6 +284,11 @@ async def execute(nb, job: Job, deadline: float, result: Result) -> dict:
                     result.problems.append(f"kernel died in code cell {number}")
                     dead = f"the kernel died in code cell {number}"
                     continue
+                meta = cell.metadata.get("nbgrader", {})
+                if meta.get("locked") and not meta.get("solution") and not test:
+                    names = guard.bound_names(cell.source)
+                    if names and await _watch(client, nonce, "locked", names) is None:
+                        result.tampering.append(f"the grader's watch did not answer after code cell {number}")
                 if any(o.get("ename") == "MemoryError" for o in cell.outputs if o.get("output_type") == "error"):
                     result.problems.append(f"ran out of memory ({job.memory_mb} MiB) in code cell {number}")
                 if test:
@@ -300,11 +305,7 @@ async def execute(nb, job: Job, deadline: float, result: Result) -> dict:
     finally:
         try:
             if km.has_kernel:
-                km.shutdown_kernel(now=True)
-        except Exception:
-            pass
-        try:
-            km.cleanup_resources()
+                await ensure_async(km.shutdown_kernel(now=True))
         except Exception:
             pass
     return during
@@ -312,7 +313,7 @@ async def execute(nb, job: Job, deadline: float, result: Result) -> dict:
 
 async def _interrupt(client) -> None:
     try:
-        client.km.interrupt_kernel()
+        await ensure_async(client.km.interrupt_kernel())
     except Exception:
         return
     await _request(client, "", 5)  # let the interrupted cell's reply go by

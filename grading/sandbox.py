@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 from jupyter_client.kernelspec import KernelSpec
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
 
 BWRAP_MISSING = ("bubblewrap (bwrap) is not installed, and the grader runs every submission inside it: "
                  "install it with `apt-get install bubblewrap` (Debian/Ubuntu), or pass --no-sandbox "
@@ -75,8 +75,8 @@ def kernel_argv(workdir: Path, memory_mb: int, sandbox: bool = True) -> list[str
     return argv + ["--"] + limit + python
 
 
-class SandboxedKernelManager(KernelManager):
-    """A ``KernelManager`` whose kernel runs in bubblewrap with a memory cap (see the module docstring).
+class SandboxedKernelManager(AsyncKernelManager):
+    """An ``AsyncKernelManager`` (what nbclient drives) whose kernel runs in bubblewrap with a memory cap (see the module docstring).
 
     ``workdir`` is the submission's private copy; the connection file and the ipc sockets live
     there, so the sandbox needs no network.

@@ -297,6 +297,9 @@ async def execute(nb, job: Job, deadline: float, result: Result) -> dict:
                         during[index] = ["the grader's watch (it did not answer)"]
                     elif after:
                         during[index] = after
+                    if index in during:
+                        result.tampering.append(f"changed {', '.join(during[index][:5])} while test code cell "
+                                                f"{number} ran (that test earns nothing)")
     except Exception as error:  # the kernel did not start, or the client broke: still one row
         result.problems.append(f"the kernel failed: {type(error).__name__}: {str(error)[:200]}")
         for cell in nb.cells:

@@ -93,16 +93,17 @@ def hostile_submissions(subs, solution):
                                    + RIGHT_LR))
     put("kills_kernel", "work.ipynb", lr("def max_stable_lr(A):\n    import os\n    os._exit(3)"))
     # 4. sandboxed: what the kernel can see, printed in its own output
+    secrets = tuple(str(p) for p in (ROOT / "solutions", ROOT / "grading" / "reference", ROOT / "grading",
+                                          ROOT / "README.md", subs / "solution"))
     put("snoops", "work.ipynb", lr(f"""
 import os, socket
-seen = {{p: os.path.exists(p) for p in ({str(ROOT / "solutions")!r}, {str(ROOT / "grading" / "reference")!r},
-                                       {str(ROOT)!r}, {str(subs / "solution")!r})}}
+seen = {{p: os.path.exists(p) for p in {secrets!r}}}
 try:
     socket.create_connection(("1.1.1.1", 80), timeout=2)
     seen["network"] = True
 except OSError:
     seen["network"] = False
-seen["neighbours"] = sorted(set(os.listdir("..")) - {os.path.basename(os.getcwd())})
+seen["neighbours"] = sorted(set(os.listdir("..")) - {{os.path.basename(os.getcwd())}})
 print("SNOOPED", seen)
 """ + RIGHT_LR))
     # 5. honest grades
@@ -259,7 +260,7 @@ def test_tampered_test_cells_are_restored_and_named(batch):
 def test_feedback_shows_results_without_hidden_code(batch):
     _, _, out, _ = batch
     html = (out / "feedback" / "leaks_hidden" / f"{ASSIGNMENT}.html").read_text()
-    assert "THE CALLER" not in html  # the hidden cell's own output is not returned
+    assert 'THE CALLER: """Hidden' not in html  # the hidden cell's own output is not returned
     for secret in ("BEGIN HIDDEN TESTS", "trainlab.record", "default_rng(100 + seed)", "record(\"one_by_one\""):
         assert secret not in html
     html = (out / "feedback" / "patches_numpy" / f"{ASSIGNMENT}.html").read_text()

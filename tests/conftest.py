@@ -93,6 +93,83 @@ def check_catalog_row(workdir: Path, rows: dict, assignment: str, mistake) -> No
     assert not others, f"{mistake.name} also failed the hidden tests {others}"
 
 
+class GradedCatalog:
+    """The tests every graded assignment must pass, graded for real as one class.
+
+    A chapter's test file subclasses it::
+
+        class TestGraded(GradedCatalog):
+            ASSIGNMENT, MISTAKES, POINTS = "02_momentum", MISTAKES, 8.0
+
+    and gets: the solution earns all ``POINTS``, the release earns zero, every catalogued
+    mistake loses points and is named by its hidden test, and every hidden check of
+    ``grading/checks`` has a hidden cell with points.
+    """
+
+    ASSIGNMENT: str
+    MISTAKES: list
+    POINTS: float
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def graded(cls, tmp_path_factory):
+        """One class: the solution, the untouched release (nbgrader layout), every mistake."""
+        work = tmp_path_factory.mktemp(f"{cls.ASSIGNMENT}_class")
+        rows, out, _ = grade_catalog(cls.ASSIGNMENT, cls.MISTAKES, work)
+        return work, rows, out
+
+    def test_the_solution_earns_full_marks(self, graded):
+        work, rows, _ = graded
+        row = rows["solution"]
+        assert row["status"] == "graded", row
+        assert float(row["score"]) == float(row["max_score"]) == self.POINTS
+        assert failure_messages(autograded(work, "solution", self.ASSIGNMENT)) == {}
+
+    def test_the_released_notebook_earns_zero(self, graded):
+        _, rows, _ = graded
+        assert rows["released"]["status"] == "graded", rows["released"]
+        assert float(rows["released"]["score"]) == 0.0
+
+    def test_every_catalogued_mistake_loses_points_and_is_named(self, graded, mistake):
+        work, rows, _ = graded
+        check_catalog_row(work, rows, self.ASSIGNMENT, mistake)
+
+    def test_every_hidden_check_has_a_hidden_cell_with_points(self):
+        from grading.compare import expected_records
+
+        solution = nbformat.read(solution_path(self.ASSIGNMENT), as_version=4)
+        hidden = {c.metadata["nbgrader"]["grade_id"]: c for c in solution.cells
+                  if "BEGIN HIDDEN TESTS" in c.source}
+        assert set(hidden) == set(expected_records(self.ASSIGNMENT))
+        for grade_id, cell in hidden.items():
+            assert cell.metadata["nbgrader"]["grade"] and cell.metadata["nbgrader"]["points"] > 0, grade_id
+
+
+def pytest_generate_tests(metafunc):
+    """``mistake``: each mistake of a ``GradedCatalog`` subclass's catalog, named in the test id."""
+    if "mistake" in metafunc.fixturenames and metafunc.cls and issubclass(metafunc.cls, GradedCatalog):
+        metafunc.parametrize("mistake", metafunc.cls.MISTAKES, ids=lambda m: m.name)
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory):
+    """The whole book, built once per session as ``make book`` builds it; returns its html folder.
+
+    ``COURSE_BUILT_SITE=_build/html`` reuses a site already built (to rerun the page tests
+    while writing a chapter); a test run without it always builds afresh.
+    """
+    if os.environ.get("COURSE_BUILT_SITE"):
+        return Path(os.environ["COURSE_BUILT_SITE"]).resolve()
+    out = tmp_path_factory.mktemp("book")
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    process = subprocess.run(
+        [str(jupyter_book), "build", str(ROOT), "--path-output", str(out),
+         "--warningiserror", "--nitpick", "--keep-going"],
+        cwd=ROOT, capture_output=True, text=True, timeout=1500)
+    assert process.returncode == 0, process.stdout[-5000:] + process.stderr[-5000:]
+    return out / "_build" / "html"

@@ -1,29 +1,18 @@
-"""The book builds, executed, with warnings as errors, and publishes no solution or reference."""
+"""The book builds, executed, with warnings as errors, and publishes no solution or reference.
+
+The build itself is the session fixture ``site`` (tests/conftest.py), shared with the
+browser tests of tests/test_site.py.
+"""
+import html as html_module
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
-import html as html_module
 
 from tests.test_release import ASSIGNMENTS, SECRETS, normalized, solution_lines
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "book").glob("[0-9][0-9]_*.md"))
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("book")
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    process = subprocess.run(
-        [str(jupyter_book), "build", str(ROOT), "--path-output", str(out),
-         "--warningiserror", "--nitpick", "--keep-going"],
-        cwd=ROOT, capture_output=True, text=True, timeout=1500)
-    assert process.returncode == 0, process.stdout[-5000:] + process.stderr[-5000:]
-    return out / "_build" / "html"
 
 
 def test_every_chapter_is_in_the_table_of_contents():

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from grading.reference import schedules as S
+from tests.conftest import GradedCatalog
+from tests.mistakes import decay as decay_mistakes
 
 GOLDEN = json.loads((Path(__file__).resolve().parent / "golden" / "schedules.json").read_text())
 CASES = GOLDEN["cases"]
@@ -80,7 +82,10 @@ def test_closed_forms_differ_from_the_lecture_notes_compounding_loops():
     assert compounded[5] < 0.5 * S.linear_decay(5, lr0, T)  # 0.151 against 0.5
 
 
-@pytest.mark.parametrize("name", S.__all__)
+SCHEDULES = [name for name in S.__all__ if name != "descend_with_schedule"]
+
+
+@pytest.mark.parametrize("name", SCHEDULES)
 def test_array_shape_is_kept_and_bad_t_is_refused(name):
     f = getattr(S, name)
     params = dict(step_decay=(1.0, 3), keras_step_decay=(1.0, 3), exponential_decay=(1.0, 0.1),
@@ -108,7 +113,7 @@ from trainlab import explorers_decay  # noqa: E402
 
 
 def test_explorer_slider_moves_redraw_and_a_schedule_change_blits():
-    ex = explorers_decay.schedule_explorer({n: getattr(S, n) for n in S.__all__})
+    ex = explorers_decay.schedule_explorer({n: getattr(S, n) for n in SCHEDULES})
     first = ex.image.value
     assert ex.error is None and list(ex.controls)[0] == "lr0"
     ex.set(lr0=0.3)
@@ -146,44 +151,23 @@ def test_explorer_shows_a_learner_error_and_recovers():
     assert "returned shape ()" in ex.error and "expected one rate per step" in ex.error
 
 
+def test_descend_with_schedule_steps_at_the_rate_of_each_step():
+    calls = []
+    path, rates = S.descend_with_schedule(lambda w: 2 * w, np.array([1.0, -2.0]),
+                                          lambda t: calls.append(t) or 0.25 * 0.5 ** t, 3)
+    assert calls == [0, 1, 2] and all(type(t) is int for t in calls)
+    assert np.allclose(rates, [0.25, 0.125, 0.0625])
+    # w_{t+1} = w_t (1 - 2 lr_t)
+    factors = np.cumprod(np.r_[1.0, 1 - 2 * rates])
+    assert np.allclose(path, factors[:, None] * np.array([1.0, -2.0]))
+    assert S.descend_with_schedule(lambda w: w, np.ones(2), lambda t: 0.1, 0)[0].shape == (1, 2)
+    with pytest.raises(ValueError, match="num_steps must be an integer >= 0"):
+        S.descend_with_schedule(lambda w: w, np.ones(2), lambda t: 0.1, 2.5)
+
+
 # ---------------------------------------------------------------- the assignment, graded for real
 
-import nbformat  # noqa: E402
+class TestGraded(GradedCatalog):
+    """Solution, release and every catalogued mistake, graded as one class."""
 
-from tests.conftest import autograded, check_catalog_row, failure_messages, grade_catalog, solution_path  # noqa: E402
-from tests.mistakes.decay import MISTAKES  # noqa: E402
-
-ASSIGNMENT = "04_decay"
-
-
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    work = tmp_path_factory.mktemp("decay_class")
-    rows, out, _ = grade_catalog(ASSIGNMENT, MISTAKES, work)
-    return work, rows, out
-
-
-def test_the_solution_earns_full_marks(graded):
-    work, rows, _ = graded
-    assert rows["solution"]["status"] == "graded"
-    assert float(rows["solution"]["score"]) == float(rows["solution"]["max_score"]) == 12.0
-    assert failure_messages(autograded(work, "solution", ASSIGNMENT)) == {}
-
-
-def test_the_released_notebook_earns_zero(graded):
-    _, rows, _ = graded
-    assert rows["released"]["status"] == "graded" and float(rows["released"]["score"]) == 0.0
-
-
-@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)
-def test_every_catalogued_mistake_loses_points_and_is_named(graded, mistake):
-    work, rows, _ = graded
-    check_catalog_row(work, rows, ASSIGNMENT, mistake)
-
-
-def test_every_hidden_check_has_a_hidden_cell():
-    from grading.compare import expected_records
-
-    solution = nbformat.read(solution_path(ASSIGNMENT), as_version=4)
-    hidden = {c.metadata["nbgrader"]["grade_id"] for c in solution.cells if "BEGIN HIDDEN TESTS" in c.source}
-    assert hidden == set(expected_records(ASSIGNMENT))
+    ASSIGNMENT, MISTAKES, POINTS = "04_decay", decay_mistakes.MISTAKES, 21.0

@@ -57,6 +57,16 @@ def test_a_small_slider_move_blits_and_draws_the_same_figure_as_a_full_draw(name
     assert np.array_equal(blitted, pixels(explorer.image.value))
 
 
+def test_dragging_lr_or_the_start_of_the_1d_explorer_never_redraws_the_whole_figure():
+    explorer = BUILDERS["gradient_descent_1d"]()
+    full_draws = explorer.full_draws
+    for lr in np.geomspace(0.02, 2.5, 12):  # from crawling to diverging
+        explorer.set(lr=float(lr))
+    for x0 in np.linspace(-2.5, 2.5, 12):
+        explorer.set(x0=float(x0))
+    assert explorer.error is None and explorer.full_draws == full_draws
+
+
 def test_a_new_landscape_redraws_the_whole_figure():
     explorer = BUILDERS["gradient_descent_2d"]()
     before = explorer.full_draws

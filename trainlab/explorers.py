@@ -186,12 +186,6 @@ def set_limits(ax, x=None, y=None) -> None:
         ax.set_ylim(y)
 
 
-def _widened(lo: float, hi: float, floor: float, ceiling: float):
-    """Limits holding ``[lo, hi]`` on a grid of a tenth of ``[floor, ceiling]``, so they rarely change."""
-    tick = (ceiling - floor) / 10 or 1.0
-    return floor + tick * np.floor((lo - floor) / tick), floor + tick * np.ceil((hi - floor) / tick + 1e-9)
-
-
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -266,11 +260,10 @@ def gradient_descent_1d(gradient_descent: Callable, *, curve: str = "parabola", 
         set_title(ax, f"{fn.name}: first step to x = {x1:.3g}")
         losses = plotting.finite_or_nan(fn.f(path))
         a["loss"].set_data(np.arange(path.size), losses)
-        finite = losses[np.isfinite(losses)]
-        set_limits(a["ax_loss"], x=(-0.5, num_steps + 0.5))
-        if finite.size:  # the curve's own range, widened in steps of a tenth of it
-            lo, hi = _widened(finite.min(), finite.max(), ys.min() - pad, ys.max() + pad)
-            set_limits(a["ax_loss"], y=(lo, hi))
+        # The loss axis spans the function's values on the plotted range, as the left panel
+        # does: a move of lr or x0 never changes a limit, so it is blitted. A path that
+        # leaves the range runs off the top (and the title says when it diverged).
+        set_limits(a["ax_loss"], x=(-0.5, num_steps + 0.5), y=(ys.min() - pad, ys.max() + pad))
         diverged = "  (diverged)" if np.isnan(path).any() else ""
         set_title(a["ax_loss"], f"$f(x_t)$ over {num_steps} steps{diverged}")
 

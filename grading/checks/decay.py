@@ -159,6 +159,90 @@ WARMUP_MISTAKES = {
 }
 
 
+def _inv_time_compounded(n, lr0, k):
+    lr = lr0
+    for s in range(n + 1):
+        lr = lr / (1 + k * s)
+    return lr
+
+
+def _inv_time_no_one(t, lr0, k):
+    return lr0 / (k * np.asarray(t, dtype=float))
+
+
+def _inv_time_k_inverted(t, lr0, k):
+    return lr0 / (1 + np.asarray(t, dtype=float) / k)
+
+
+INVERSE_TIME_MISTAKES = {
+    "the decay compounds (lr = lr / (1 + k t) in a loop, the lecture notes' mistake); write it in closed "
+    "form, lr0 / (1 + k t)": _per_entry(_inv_time_compounded),
+    "the 1 is missing: lr0 / (k t) is infinite at t = 0; the rate is lr0 / (1 + k t)": _inv_time_no_one,
+    "k is used as a time scale (lr0 / (1 + t / k)); k is a rate per step: lr0 / (1 + k t)": _inv_time_k_inverted,
+    "the square root belongs to inverse_sqrt_decay; inverse-time decay is lr0 / (1 + k t)":
+        lambda t, lr0, k: S.inverse_sqrt_decay(t, lr0, k),
+}
+
+
+def _inv_sqrt_compounded(n, lr0, k=1.0):
+    lr = lr0
+    for s in range(n + 1):
+        lr = lr / np.sqrt(1 + k * s)
+    return lr
+
+
+def _inv_sqrt_no_one(t, lr0, k=1.0):
+    return lr0 / np.sqrt(k * np.asarray(t, dtype=float))
+
+
+def _inv_sqrt_of_kt_only(t, lr0, k=1.0):
+    return lr0 / (1 + np.sqrt(k * np.asarray(t, dtype=float)))
+
+
+INVERSE_SQRT_MISTAKES = {
+    "the decay compounds (lr = lr / sqrt(1 + k t) in a loop, the lecture notes' mistake); write it in "
+    "closed form, lr0 / sqrt(1 + k t)": _per_entry(_inv_sqrt_compounded),
+    "the 1 is missing: lr0 / sqrt(k t) is infinite at t = 0; the rate is lr0 / sqrt(1 + k t)": _inv_sqrt_no_one,
+    "the square root covers only k t (lr0 / (1 + sqrt(k t))); it covers 1 + k t: lr0 / sqrt(1 + k t)":
+        _inv_sqrt_of_kt_only,
+    "there is no square root: that is inverse-time decay; this one is lr0 / sqrt(1 + k t)":
+        lambda t, lr0, k=1.0: S.inverse_time_decay(t, lr0, k),
+}
+
+
+def _descend_one_ahead(grad, w0, schedule, num_steps):
+    return S.descend_with_schedule(grad, w0, lambda t: schedule(t + 1), num_steps)
+
+
+def _descend_constant(grad, w0, schedule, num_steps):
+    return S.descend_with_schedule(grad, w0, lambda t: schedule(0), num_steps)
+
+
+def _descend_without_w0(grad, w0, schedule, num_steps):
+    path, rates = S.descend_with_schedule(grad, w0, schedule, num_steps)
+    return path[1:], rates
+
+
+DESCEND_MISTAKES = {
+    "step t uses schedule(t + 1): the first step must use schedule(0), the initial rate": _descend_one_ahead,
+    "the rate never changes (schedule(0) at every step); ask the schedule for the rate of each step t":
+        _descend_constant,
+    "the path leaves out w0: its first row is w0, then one row per step": _descend_without_w0,
+}
+
+
+def _w_quadratic(w):
+    return np.diag([1.0, 10.0]) @ w
+
+
+_B = np.array([[3.0, 1.0, 0.0], [1.0, 2.0, 0.5], [0.0, 0.5, 1.0]])
+
+
+def _descend(variant, grad, w0, schedule, num_steps, part):
+    """Row ``part`` (0: path, 1: rates) of a variant's result on a hidden input."""
+    return variant(grad, np.array(w0, dtype=float), schedule, num_steps)[part]
+
+
 # ---------------------------------------------------------------- building the expectations
 
 def _expect(function, reference, mistakes, key, what, call):
@@ -236,5 +320,53 @@ def warmup_cosine_hidden():
     ]
 
 
+def inverse_time_decay_hidden():
+    f, ref, m = "inverse_time_decay", S.inverse_time_decay, INVERSE_TIME_MISTAKES
+    return [
+        _expect(f, ref, m, "range", "t = 0 .. 49 (k = 0.1)", lambda g: g(np.arange(50), 0.4, 0.1)),
+        _expect(f, ref, m, "slow", "t = 0, 37, .., 999 (k = 0.005)", lambda g: g(np.arange(0, 1000, 37), 1.0, 0.005)),
+        _expect(f, ref, m, "matrix", "a 3x4 matrix of steps", lambda g: g(np.arange(12).reshape(3, 4) * 2.5, 0.1, 0.3)),
+        _expect(f, ref, m, "scalars", "scalar t = 0, 1, 5, 20, 99", lambda g: _scalars(g, (0, 1, 5, 20, 99), 0.3, 0.2)),
+        _float_check(f, "a scalar t = 5"),
+    ]
+
+
+def inverse_sqrt_decay_hidden():
+    f, ref, m = "inverse_sqrt_decay", S.inverse_sqrt_decay, INVERSE_SQRT_MISTAKES
+    return [
+        _expect(f, ref, m, "range", "t = 0 .. 49 (k = 0.1)", lambda g: g(np.arange(50), 0.4, 0.1)),
+        _expect(f, ref, m, "defaults", "t = 0, 13, .., 390 with the default k", lambda g: g(np.arange(0, 400, 13), 0.05)),
+        _expect(f, ref, m, "matrix", "a 4x3 matrix of steps", lambda g: g(np.arange(12).reshape(4, 3) * 3.0, 0.1, 2.0)),
+        _expect(f, ref, m, "scalars", "scalar t = 0, 1, 5, 20, 99", lambda g: _scalars(g, (0, 1, 5, 20, 99), 0.3, 0.2)),
+        _float_check(f, "a scalar t = 5"),
+    ]
+
+
+def descend_with_schedule_hidden():
+    f, ref, m = "descend_with_schedule", S.descend_with_schedule, DESCEND_MISTAKES
+
+    def inverse_time(t):
+        return 0.15 / (1 + 0.1 * t)
+
+    def warmup(t):
+        return 0.3 * min(1.0, (t + 1) / 5)
+
+    quadratic = "30 steps on a 2-D quadratic, rate 0.15 / (1 + 0.1 t)"
+    return [
+        _expect(f, ref, m, "path", quadratic, lambda g: _descend(g, _w_quadratic, [1.0, 1.0], inverse_time, 30, 0)),
+        _expect(f, ref, m, "rates", f"the rates of {quadratic}",
+                lambda g: _descend(g, _w_quadratic, [1.0, 1.0], inverse_time, 30, 1)),
+        Expect("w0", np.array([1.0, 1.0]), quadratic, f, unchanged=True),
+        _expect(f, ref, m, "warmup_path", "12 steps on a 3-D quadratic with a 5-step warm-up",
+                lambda g: _descend(g, lambda w: _B @ w - 1.0, np.zeros(3), warmup, 12, 0)),
+        Expect("steps_asked", np.arange(7.0), "7 steps: the steps t it asks the schedule for, in order", f,
+               rtol=0, atol=0, mistakes={"step t uses schedule(t + 1): the first step must use schedule(0), "
+                                         "the initial rate": np.arange(1.0, 8.0)}),
+    ]
+
+
 CHECKS = {"step_decay_hidden": step_decay_hidden, "linear_decay_hidden": linear_decay_hidden,
-          "cosine_decay_hidden": cosine_decay_hidden, "warmup_cosine_hidden": warmup_cosine_hidden}
+          "cosine_decay_hidden": cosine_decay_hidden, "warmup_cosine_hidden": warmup_cosine_hidden,
+          "inverse_time_decay_hidden": inverse_time_decay_hidden,
+          "inverse_sqrt_decay_hidden": inverse_sqrt_decay_hidden,
+          "descend_with_schedule_hidden": descend_with_schedule_hidden}

@@ -16,7 +16,8 @@ import numbers
 import numpy as np
 
 __all__ = ["step_decay", "keras_step_decay", "exponential_decay", "inverse_time_decay",
-           "inverse_sqrt_decay", "linear_decay", "cosine_decay", "warmup_cosine"]
+           "inverse_sqrt_decay", "linear_decay", "cosine_decay", "warmup_cosine",
+           "descend_with_schedule"]
 
 
 # ---------------------------------------------------------------- helpers
@@ -130,3 +131,26 @@ def warmup_cosine(t, lr0, warmup, T, lr_min=0.0):
     phase = np.minimum(np.maximum(t - warmup, 0.0), T - warmup) / (T - warmup)
     cos = lr_min + 0.5 * (lr0 - lr_min) * (1.0 + np.cos(np.pi * phase))
     return _out(np.where(t < warmup, ramp, cos), scalar)
+
+
+# ---------------------------------------------------------------- a loop that applies a schedule
+
+def descend_with_schedule(grad, w0, schedule, num_steps):
+    """Gradient descent whose rate at step ``t`` is ``schedule(t)``, for ``t = 0 .. num_steps - 1``.
+
+    ``w_{t+1} = w_t - schedule(t) * grad(w_t)``. ``schedule`` is called once per step with
+    the step number, a Python ``int``. Returns ``(path, rates)``: ``path`` has shape
+    ``(num_steps + 1,) + w0.shape`` and starts with a copy of ``w0`` (which is left
+    unchanged); ``rates`` has shape ``(num_steps,)``.
+    """
+    if not isinstance(num_steps, numbers.Integral) or num_steps < 0:
+        raise ValueError(f"num_steps must be an integer >= 0, got {num_steps!r}")
+    w = np.array(w0, dtype=float)
+    path, rates = [w.copy()], []
+    for t in range(num_steps):
+        lr = float(schedule(t))
+        w = w - lr * np.asarray(grad(w), dtype=float)
+        path.append(w.copy())
+        rates.append(lr)
+    return np.array(path), np.array(rates, dtype=float)
+

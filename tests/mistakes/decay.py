@@ -84,4 +84,74 @@ def warmup_cosine(t, lr0, warmup, T, lr_min=0.0):
     after = cosine_decay(np.maximum(steps - warmup, 0.0), lr0, T - warmup, lr_min)
     rates = np.where(steps <= warmup, lr0 * (steps + 1) / warmup, after)
 ''' + _RETURN, "ends one step late"),
+    Mistake("inv_time_compounds", "inverse_time_decay", '''
+def inverse_time_decay(t, lr0, k):
+    steps = np.asarray(t, dtype=float)
+    rates = []
+    for n in steps.ravel():
+        lr = lr0
+        for s in range(int(n) + 1):
+            lr = lr / (1 + k * s)
+        rates.append(lr)
+    rates = np.array(rates).reshape(steps.shape)
+''' + _RETURN, "the decay compounds"),
+    Mistake("inv_time_k_as_time_scale", "inverse_time_decay", '''
+def inverse_time_decay(t, lr0, k):
+    steps = np.asarray(t, dtype=float)
+    rates = lr0 / (1 + steps / k)
+''' + _RETURN, "k is used as a time scale"),
+    Mistake("inv_sqrt_no_one", "inverse_sqrt_decay", '''
+def inverse_sqrt_decay(t, lr0, k=1.0):
+    steps = np.asarray(t, dtype=float)
+    with np.errstate(divide="ignore"):
+        rates = lr0 / np.sqrt(k * steps)
+''' + _RETURN, "the 1 is missing"),
+    Mistake("inv_sqrt_root_of_kt_only", "inverse_sqrt_decay", '''
+def inverse_sqrt_decay(t, lr0, k=1.0):
+    steps = np.asarray(t, dtype=float)
+    rates = lr0 / (1 + np.sqrt(k * steps))
+''' + _RETURN, "the square root covers only k t"),
+    Mistake("descend_one_step_ahead", "descend_with_schedule", '''
+def descend_with_schedule(grad, w0, schedule, num_steps):
+    w = np.array(w0, dtype=float)
+    path, rates = [w.copy()], []
+    for t in range(1, num_steps + 1):
+        lr = schedule(t)
+        w = w - lr * grad(w)
+        path.append(w.copy())
+        rates.append(lr)
+    return np.array(path), np.array(rates)
+''', "schedule(t + 1)"),
+    Mistake("descend_rate_fixed_once", "descend_with_schedule", '''
+def descend_with_schedule(grad, w0, schedule, num_steps):
+    lr = schedule(0)
+    w = np.array(w0, dtype=float)
+    path = [w.copy()]
+    for t in range(num_steps):
+        w = w - lr * grad(w)
+        path.append(w.copy())
+    return np.array(path), np.full(num_steps, lr)
+''', "the rate never changes"),
+    Mistake("descend_updates_w0_in_place", "descend_with_schedule", '''
+def descend_with_schedule(grad, w0, schedule, num_steps):
+    w = w0
+    path, rates = [w.copy()], []
+    for t in range(num_steps):
+        lr = schedule(t)
+        w -= lr * grad(w)
+        path.append(w.copy())
+        rates.append(lr)
+    return np.array(path), np.array(rates)
+''', "changed its argument in place"),
+    Mistake("descend_path_without_w0", "descend_with_schedule", '''
+def descend_with_schedule(grad, w0, schedule, num_steps):
+    w = np.array(w0, dtype=float)
+    path, rates = [], []
+    for t in range(num_steps):
+        lr = schedule(t)
+        w = w - lr * grad(w)
+        path.append(w.copy())
+        rates.append(lr)
+    return np.array(path), np.array(rates)
+''', "the path leaves out w0"),
 ]

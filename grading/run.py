@@ -271,9 +271,14 @@ async def execute(nb, job: Job, deadline: float, result: Result) -> dict:
                 try:
                     await client.async_execute_cell(cell, index)
                 except CellTimeoutError:
-                    cell.outputs.append(_error("CellTimeoutError",
-                                               f"timed out: this cell ran longer than {client.timeout} s"))
-                    result.problems.append(f"timed out in code cell {number}")
+                    if client.timeout < job.timeout:  # cut short by the wall limit, not by its own timeout
+                        cell.outputs.append(_error("CellTimeoutError", f"stopped: the submission used up its "
+                                                   f"wall limit of {job.wall} s while this cell ran"))
+                        result.problems.append(f"wall limit of {job.wall} s reached in code cell {number}")
+                    else:
+                        cell.outputs.append(_error("CellTimeoutError",
+                                                   f"timed out: this cell ran longer than {client.timeout} s"))
+                        result.problems.append(f"timed out in code cell {number}")
                     await _interrupt(client)
                     if await _request(client, "", 10) is None:
                         dead = f"the kernel stopped answering after the timeout in code cell {number}"

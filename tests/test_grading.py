@@ -320,6 +320,37 @@ def test_an_lms_zip_graded_one_at_a_time_gives_the_same_grades(batch, tmp_path):
     assert not (tmp_path / "escape.ipynb").exists()
 
 
+def test_grading_one_student_again_keeps_the_other_rows(batch, tmp_path):
+    work, rows, out, _ = batch
+    again_out = tmp_path / "out"
+    shutil.copytree(out, again_out)
+    env = dict(os.environ, COURSE_GRADING_DIR=str(work / "grading"))
+    process = subprocess.run([PYTHON, "-m", "grading", "autograde", ASSIGNMENT, "--from", str(work / "submissions"),
+                              "--out", str(again_out), "--student", "kills_kernel", "--timeout", "5"],
+                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert process.returncode == 0, process.stderr
+    with open(again_out / "grades.csv", newline="") as handle:
+        again = {r["student_id"]: r for r in csv.DictReader(handle)}
+    assert again == rows  # the same grade for the student graded again, and every other row kept
+
+
+def test_the_wall_limit_stops_a_slow_submission(tmp_path):
+    """Five cells of 2 s each under a 5 s wall limit: the later cells are not run, and it is said."""
+    import asyncio
+    import time
+
+    from grading import run
+
+    nb = nbformat.v4.new_notebook(cells=[new_code_cell("import time\ntime.sleep(2)") for _ in range(5)])
+    job = run.Job("slow", ASSIGNMENT, {}, {}, {}, str(tmp_path), timeout=60, wall=5)
+    result = run.Result("slow")
+    started = time.monotonic()
+    asyncio.run(run.execute(nb, job, started + job.wall, result))
+    assert time.monotonic() - started < 15
+    assert any("wall limit of 5 s" in p for p in result.problems), result.problems
+    assert "not run" in str(nb.cells[-1].outputs) and nb.cells[0].outputs == []
+
+
 def test_a_missing_folder_is_a_clear_error(tmp_path):
     process = subprocess.run([PYTHON, "-m", "grading", "autograde", ASSIGNMENT, "--from", str(tmp_path / "nope"),
                               "--out", str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True,

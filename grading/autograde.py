@@ -460,9 +460,9 @@ def summary(assignment: str, rows: list[Row], tests: list[str] = ()) -> str:
             lines.append("pass rate of every test, the least passed first:")
             for name, passed, n in rates:
                 lines.append(f"  {name}: failed by {n - passed} of {n} (pass rate {100 * passed / n:.0f}%)")
-    look = [r for r in rows if needs_a_look(r)]
+    look = [r for r in rows if needs_a_look(r) and r.score != ""]
     if look:
-        lines.append("needs a look (not graded, timed out, crashed, or test cells restored):")
+        lines.append("needs a look (graded, but timed out, crashed, or tampered with):")
         lines += [f"  {r.student_id}: {r.status}" for r in sorted(look, key=lambda r: r.student_id)]
     ungraded = [r for r in rows if r.score == ""]
     if ungraded:

@@ -35,6 +35,7 @@ from nbformat.v4 import new_output
 from grading import guard
 from grading.compare import HIDDEN_BEGIN, _hidden_lines, _is_record, compare_cell, expected_records
 from grading.sandbox import SandboxedKernelManager
+from trainlab.record import MIME
 
 
 @dataclass
@@ -178,6 +179,9 @@ def rebuild(template: dict, release: dict, learner) -> tuple:
 
 # ---------------------------------------------------------------- running
 
+RECORD_BYTES = 64 * 1024 * 1024  # what the hidden tests of one cell may record
+
+
 class CappedClient(NotebookClient):
     """An nbclient client that keeps at most ``max_output_bytes`` of outputs per cell."""
 
@@ -188,18 +192,22 @@ class CappedClient(NotebookClient):
         if used is None:
             used = self._used = {}
         size = len(json.dumps(msg.get("content", {}), default=str))
-        total = used.get(cell_index, 0) + size
-        used[cell_index] = total
-        if total > self.max_output_bytes:
-            if total - size <= self.max_output_bytes:
+        if MIME in (msg.get("content", {}).get("data") or {}):  # hidden tests' records: a budget of their own
+            key, cap = ("records", cell_index), RECORD_BYTES
+        else:
+            key, cap = cell_index, self.max_output_bytes
+        total = used.get(key, 0) + size
+        used[key] = total
+        if total > cap:
+            if total - size <= cap:
                 outs.append(new_output("stream", name="stdout", text=(
-                    f"\n[output truncated: this cell produced more than {self.max_output_bytes // 1024} KiB "
+                    f"\n[output truncated: this cell produced more than {cap // 1024} KiB "
                     "of output; the rest was dropped by the grader]\n")))
             return None
         return super().output(outs, msg, display_id, cell_index)
 
     def update_displays(self, msg):
-        if len(json.dumps(msg.get("content", {}), default=str)) > self.max_output_bytes:
+        if len(json.dumps(msg.get("content", {}), default=str)) > min(self.max_output_bytes, RECORD_BYTES):
             return
         return super().update_displays(msg)
 

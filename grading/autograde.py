@@ -142,8 +142,11 @@ def unzip(archive: Path, into: Path) -> Path:
         raise SystemExit(f"--from {archive} is not a readable zip file")
     unknown = []
     with zf:
+        names = [Path(i.filename.replace("\\", "/")).parts for i in zf.infolist() if not i.is_dir()]
+        tops = {p[0] for p in names if p}
+        strip = 1 if len(tops) == 1 and all(len(p) > 1 for p in names) else 0  # one folder around it all
         for info in zf.infolist():
-            parts = Path(info.filename.replace("\\", "/")).parts
+            parts = Path(info.filename.replace("\\", "/")).parts[strip:]
             if info.is_dir() or not parts or info.filename.startswith("/") or ".." in parts:
                 continue
             if stat.S_ISLNK(info.external_attr >> 16) or not parts[-1].endswith(".ipynb"):
@@ -286,7 +289,11 @@ def grade_class(assignment: str, source: Path, out: Path, *, jobs: int = 1, time
                                 max_output_kb=limits.max_output_kb, sandbox=limits.sandbox))
 
         for result in _run_all(work, limits.jobs):
-            gradebook.save(result, rows[result.student_id])
+            try:
+                gradebook.save(result, rows[result.student_id])
+            except Exception as error:  # the gradebook refused this one: it keeps its row, the batch goes on
+                gradebook.gb.db.rollback()
+                rows[result.student_id].status = f"grades not saved: {type(error).__name__}: {str(error)[:200]}"
         gradebook.close()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

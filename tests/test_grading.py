@@ -351,6 +351,27 @@ def test_the_wall_limit_stops_a_slow_submission(tmp_path):
     assert "not run" in str(nb.cells[-1].outputs) and nb.cells[0].outputs == []
 
 
+def test_lms_zips_canvas_blackboard_folders_and_one_folder_around_it_all(tmp_path):
+    from grading.autograde import discover, unzip
+
+    def files(archive, entries):
+        with zipfile.ZipFile(tmp_path / archive, "w") as zf:
+            for name in entries:
+                zf.writestr(name, "{}")
+        into = unzip(tmp_path / archive, tmp_path / archive.replace(".zip", ""))
+        return sorted(str(p.relative_to(into)) for p in into.rglob("*") if p.is_file())
+
+    assert files("canvas.zip", ["export/alice_1_2_hw.ipynb", "export/bob_LATE_3_4_hw-1.ipynb",
+                                "export/bob_LATE_3_4_numpy.py", "export/__MACOSX/._x.ipynb"]) == [
+        "alice/hw.ipynb", "bob/hw-1.ipynb"]
+    assert files("mixed.zip", ["alice/hw.ipynb", "bob/01_gradient_descent/01_gradient_descent.ipynb",
+                               "hw_carol_attempt_2026-01-01-10-00-00_hw.ipynb", "/abs.ipynb"]) == [
+        "alice/hw.ipynb", "bob/01_gradient_descent/01_gradient_descent.ipynb", "carol/hw.ipynb"]
+    found = discover(tmp_path / "mixed", ASSIGNMENT, [ASSIGNMENT])
+    assert [(s.student_id, s.notebooks[ASSIGNMENT].name) for s in found] == [
+        ("alice", "hw.ipynb"), ("bob", f"{ASSIGNMENT}.ipynb"), ("carol", "hw.ipynb")]
+
+
 def test_a_missing_folder_is_a_clear_error(tmp_path):
     process = subprocess.run([PYTHON, "-m", "grading", "autograde", ASSIGNMENT, "--from", str(tmp_path / "nope"),
                               "--out", str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True,

@@ -239,8 +239,8 @@ def grade_class(assignment: str, source: Path, out: Path, *, jobs: int = 1, time
     from grading import run, sandbox
 
     limits = limits or Limits(jobs=jobs, timeout=timeout)
-    if limits.sandbox and not sandbox.bwrap_path():
-        raise SystemExit(sandbox.BWRAP_MISSING)
+    if limits.sandbox:
+        sandbox.check()
     expected = course.notebook_names(assignment)
     api = course.api({"Execute.timeout": limits.timeout})
     scratch = Path(tempfile.mkdtemp(prefix="grade-"))

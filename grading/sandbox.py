@@ -34,6 +34,22 @@ def bwrap_path() -> str | None:
     return shutil.which("bwrap")
 
 
+def check() -> None:
+    """Stop with a clear message when bubblewrap is missing or cannot make its namespaces here."""
+    import subprocess
+
+    if not bwrap_path():
+        raise SystemExit(BWRAP_MISSING)
+    argv = [a for a in kernel_argv(Path("/tmp"), 256) if a != "{connection_file}"]
+    argv = argv[:argv.index("--") + 1] + [sys.executable, "-c", "import numpy, trainlab"]
+    process = subprocess.run(argv, capture_output=True, text=True, timeout=60)
+    if process.returncode != 0:
+        raise SystemExit("bubblewrap (bwrap) is installed but could not start a sandboxed Python here:\n"
+                         f"{process.stderr.strip()[-800:]}\nexpected it to run `python -c 'import numpy, trainlab'`; "
+                         "on hosts without user namespaces run the grader as root, or pass --no-sandbox for "
+                         "trusted notebooks")
+
+
 def _runtime_dirs() -> list[str]:
     """Read-only folders the kernel needs: the Python installation and the virtual environment."""
     dirs = {os.path.realpath(sys.base_prefix), os.path.realpath(sys.prefix)}

@@ -380,6 +380,15 @@ def test_a_missing_folder_is_a_clear_error(tmp_path):
     assert "--from must be a folder of student folders" in process.stderr
 
 
+def test_without_bubblewrap_the_grader_says_what_is_missing(tmp_path):
+    (tmp_path / "subs" / "alice").mkdir(parents=True)
+    env = dict(os.environ, COURSE_GRADING_DIR=str(tmp_path / "g"), PATH=os.path.dirname(PYTHON))  # no bwrap on it
+    process = subprocess.run([PYTHON, "-m", "grading", "autograde", ASSIGNMENT, "--from", str(tmp_path / "subs"),
+                              "--out", str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True, env=env)
+    assert process.returncode != 0
+    assert "bubblewrap (bwrap) is not installed" in process.stderr and "apt-get install bubblewrap" in process.stderr
+
+
 def test_an_unknown_assignment_is_a_clear_error(tmp_path):
     process = subprocess.run([PYTHON, "-m", "grading", "autograde", "99_nothing", "--from", str(tmp_path)],
                              cwd=ROOT, capture_output=True, text=True,

@@ -347,9 +347,6 @@ def score(nb, assignment: str, during: dict) -> dict:
         meta = cell.metadata.get("nbgrader", {})
         if not (meta.get("grade") and not meta.get("solution")):
             cell.outputs = [o for o in cell.get("outputs", []) if not _is_record(o)]
-            for output in cell.outputs:
-                if output.get("output_type") == "stream" and output.get("name") == "stderr":
-                    output["name"] = "stdout" if not meta.get("grade") else output["name"]
             continue
         for output in cell.get("outputs", []):  # a warning or a note on stderr is not a failure
             if output.get("output_type") == "stream" and output.get("name") == "stderr":
@@ -464,8 +461,9 @@ def grade(job: Job) -> Result:
             learner = nbformat.v4.new_notebook()
         nb, notes = rebuild(template, job.releases[name], learner)
         if path and not problem:
-            result.tampering += [f"{name}.ipynb: test cells restored ({n})" if len(job.templates) > 1
-                                 else f"test cells restored ({n})" for n in notes]
+            prefix = f"{name}.ipynb: " if len(job.templates) > 1 else ""
+            result.tampering += [prefix + (n if n.startswith("solution cell") else f"test cells restored ({n})")
+                                 for n in notes]
         nb.metadata = nbformat.from_dict(template["metadata"])
         if learner is not None and not problem:
             during = asyncio.run(execute(nb, job, deadline, result))

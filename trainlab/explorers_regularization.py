@@ -167,6 +167,8 @@ def regularization_explorer(l2_penalty: Callable, l1_penalty: Callable, dropout_
         a["val_points"] = ax.scatter(X_val[:, 0], X_val[:, 1], s=6, c=colors, alpha=0.5, linewidths=0)
         a["train_points"] = ax.scatter(X[:, 0], X[:, 1], s=40, c=np.where(y == 1, "tab:blue", "tab:red"),
                                        edgecolors="black", linewidths=1.0)
+        ax.set_xlim(XLIM)
+        ax.set_ylim(YLIM)
         ax.set_xlabel("$x_1$")
         ax.set_ylabel("$x_2$")
         a["train"], = ax_loss.plot([], [], color="tab:blue", label="training loss")

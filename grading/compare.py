@@ -22,6 +22,10 @@ from nbgrader.preprocessors import NbGraderPreprocessor
 
 from trainlab.record import MIME, decode
 
+# What a recorded value may be: real arrays, Python and NumPy numbers, tuples and lists of them
+ACCEPTED_TYPES = {"ndarray", "float", "int", "bool", "tuple", "list", "float64", "float32", "float16", "int64",
+                  "int32", "int16", "int8", "uint64", "uint32", "uint16", "uint8", "bool_", "longdouble",
+                  "float128", "intc", "NoneType"}
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -60,6 +64,10 @@ def judge(expect: Expect, payload: dict | None) -> str | None:
     name = f"{expect.function} on {expect.what}"
     if payload is None:
         return f"{name}: no result was recorded (the test stopped before reaching it)"
+    kind = payload.get("type")
+    if "error" not in payload and kind not in ACCEPTED_TYPES:
+        return (f"{name}: expected a numpy array or a number, got an object of type {str(kind)[:60]} "
+                "(return np.ndarray, not a subclass or a look-alike)")
     try:
         got = decode(payload)
     except ValueError as error:

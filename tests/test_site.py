@@ -73,6 +73,7 @@ def visit(browser, url: str):
 
     context.route("**/*", route)
     page = context.new_page()
+    page.set_default_timeout(120_000)  # a loaded machine (the whole suite at once) is slow, not broken
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
     page.on("console", lambda msg: msg.type == "error" and problems.append(f"console error: {msg.text}"))
     page.on("response", lambda response: response.status >= 400
@@ -80,8 +81,7 @@ def visit(browser, url: str):
             and problems.append(f"{response.status} for {response.url}"))
     page.goto(url, wait_until="load")
     # MathJax typesets after load; wait for it when the page loaded it.
-    page.wait_for_function("!window.MathJax || (MathJax.startup && MathJax.startup.promise)",
-                           timeout=30_000)
+    page.wait_for_function("!window.MathJax || (MathJax.startup && MathJax.startup.promise)")
     page.evaluate("window.MathJax ? MathJax.startup.promise.then(() => true) : true")
     return page, problems
 
@@ -172,7 +172,7 @@ def test_search_finds_a_chapter_by_a_word_in_it(site, server, browser, chapter):
     assert own, f"{chapter} has no word of its own"
     word = own[len(own) // 2]
     page, problems = visit(browser, server + f"search.html?q={word}")
-    page.wait_for_selector("ul.search li a", timeout=30_000)
+    page.wait_for_selector("ul.search li a")
     results = page.eval_on_selector_all("ul.search li a", "els => els.map(e => e.getAttribute('href'))")
     page.context.close()
     assert not problems, problems

@@ -16,6 +16,7 @@ import itertools
 import numpy as np
 
 from grading.compare import Expect
+from grading.checks import or_none
 from grading.reference import setup as R
 from trainlab import seeded
 
@@ -273,19 +274,11 @@ GRID_MISTAKES = {
 
 # ---------------------------------------------------------------- building the expectations
 
-def _safe(fn, *args):
-    try:
-        with np.errstate(all="ignore"):
-            return fn(*args)
-    except Exception:
-        return None
-
-
 def _expects(cases, replay, reference, mistakes, label, what, *, rtol=1e-6, atol=1e-9):
     expects = []
     for case in cases:
         want = replay(reference, case)
-        wrong = {m: _safe(replay, v, case) for m, v in mistakes.items()}
+        wrong = {m: or_none(replay, v, case) for m, v in mistakes.items()}
         wrong = {m: r for m, r in wrong.items() if r is not None}
         for key, value in want.items():
             if key.endswith("/unchanged"):
